@@ -1,0 +1,33 @@
+"""The ``qdp`` command line: one sub-command per module in this folder.
+
+Heavy libraries (PySCF, DeepChem, Prefect) are imported inside the commands that need them,
+so ``qdp --help`` stays fast. Domain errors become one line on stderr and their exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from pipeline.cli import db, demo
+from pipeline.errors import QdpError
+
+app = typer.Typer(
+    name="qdp",
+    help="Quantum-enhanced drug discovery pipeline: triage, VQE energies, active learning.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning ``QdpError`` into a clean exit."""
+    try:
+        app()
+    except QdpError as exc:
+        typer.echo(f"qdp: error: {exc}", err=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,156 @@
+"""The one validated settings object of qdp.
+
+Sources, highest priority first: ``QDP_*`` environment variables (nested keys with ``__``,
+e.g. ``QDP_QUANTUM__BASIS=6-31g``), then the TOML file (``--config``, else ``QDP_CONFIG``,
+else ``./qdp.toml`` if it exists), then the defaults below. Every value is validated and
+unknown keys are errors; :func:`load_settings` turns any problem into one
+:class:`SettingsError` line naming the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from molecules.settings import TriageSettings
+from pipeline.errors import SettingsError
+from pipeline.quantum.settings import QuantumSettings
+from surrogates.settings import CampaignSettings, SurrogateSettings
+
+DEFAULT_CONFIG_FILE = Path("qdp.toml")
+
+
+class ApiSettings(BaseModel):
+    """REST API server (``qdp serve``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_smiles_per_request: int = Field(default=1000, ge=1)
+    max_smiles_length: int = Field(default=500, ge=1)
+
+
+class FlowSettings(BaseModel):
+    """Prefect orchestration: which task runner runs the fan-out."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    task_runner: Literal["threads", "processes", "dask"] = "threads"
+    max_workers: int = Field(default=2, ge=1)
+    dask_address: str | None = None
+    quantum_concurrency: int = Field(default=2, ge=1)
+
+
+class Settings(BaseSettings):
+    """Everything configurable in qdp. Frozen: pass it in, never mutate or read globals."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QDP_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    home: Path = Field(default=Path(".qdp"), description="working state: database, models, reports")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///<home>/qdp.db"
+    )
+    api_token: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    triage: TriageSettings = TriageSettings()
+    quantum: QuantumSettings = QuantumSettings()
+    surrogate: SurrogateSettings = SurrogateSettings()
+    campaign: CampaignSettings = CampaignSettings()
+    api: ApiSettings = ApiSettings()
+    flows: FlowSettings = FlowSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the file; the file's values arrive as init arguments.
+        return (env_settings, init_settings)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file under :attr:`home`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'qdp.db').resolve()}"
+
+    @property
+    def models_dir(self) -> Path:
+        """Directory of trained model weights."""
+        return self.home / "models"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Directory of HTML reports and plots."""
+        return self.home / "reports"
+
+
+def _config_path(explicit: str | Path | None) -> Path | None:
+    if explicit is not None:
+        return Path(explicit)
+    from_env = os.environ.get("QDP_CONFIG")
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise SettingsError(f"cannot read config file {path}: {exc.strerror}") from None
+
+
+def _source_of(loc: tuple[Any, ...], path: Path | None) -> str:
+    env_name = "QDP_" + "__".join(str(part) for part in loc).upper()
+    if env_name in os.environ:
+        return f"environment variable {env_name}"
+    return f"config file {path}" if path else "defaults"
+
+
+def _describe(error: dict[str, Any], path: Path | None) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    source = _source_of(error["loc"], path)
+    if error["type"] == "extra_forbidden":
+        return f"unknown setting '{key}' in {source}"
+    allowed = error["msg"]
+    if error["type"] == "literal_error":
+        allowed = f"allowed: {error['ctx']['expected']}"
+    return f"invalid setting {key}={error['input']!r} in {source}: {allowed}"
+
+
+def load_settings(config: str | Path | None = None) -> Settings:
+    """Build the validated settings from the environment, a TOML file and defaults.
+
+    Args:
+        config: path of a TOML file; ``None`` falls back to ``QDP_CONFIG`` then ``./qdp.toml``.
+
+    Raises:
+        SettingsError: the file is missing or malformed, or a value is invalid (one line).
+    """
+    path = _config_path(config)
+    file_values = _read_toml(path) if path else {}
+    try:
+        return Settings(**file_values)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc.errors()[0], path)) from None

@@ -1,0 +1,28 @@
+"""Quantum-method settings (the ``[quantum]`` section): basis, active space, ansatz, engine."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class QuantumSettings(BaseModel):
+    """Method settings of one VQE calculation. Their hash is part of the result's store key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    basis: str = "sto-3g"
+    active_electrons: int = Field(default=4, ge=0)
+    active_orbitals: int = Field(default=4, ge=1)
+    ansatz: Literal["uccsd", "kupccgsd", "hea", "adapt"] = "uccsd"
+    mapping: Literal["jordan_wigner", "bravyi_kitaev"] = "jordan_wigner"
+    optimizer: Literal["L-BFGS-B", "BFGS", "SLSQP"] = "L-BFGS-B"
+    tolerance: float = Field(default=1e-8, gt=0.0, description="optimizer gradient tolerance")
+    max_iterations: int = Field(default=1000, ge=1)
+    kupccgsd_layers: int = Field(default=2, ge=1, le=10)
+    hea_layers: int = Field(default=4, ge=1, le=50)
+    adapt_gradient_threshold: float = Field(default=1e-3, gt=0.0)
+    adapt_max_operators: int = Field(default=200, ge=1)
+    solvent: Literal["none", "water"] = "none"
+    scf_max_cycles: int = Field(default=100, ge=1)

@@ -1,0 +1,313 @@
+"""The store's read and write operations, idempotent on content keys.
+
+Each write is one ``INSERT … ON CONFLICT`` statement in its own transaction, so writing the
+same content twice keeps one row and concurrent writers (processes or threads, SQLite or
+PostgreSQL) neither lose rows nor deadlock: SQLite serialises them through its busy timeout,
+PostgreSQL through row locks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.store.database import create_store_engine, current_revision, migrate
+from pipeline.store.models import (
+    Base,
+    Campaign,
+    CampaignEvaluation,
+    CampaignRound,
+    Molecule,
+    Prediction,
+    QuantumCalculation,
+    SurrogateModel,
+    TriageResult,
+    utcnow,
+)
+
+Row = Mapping[str, Any]
+
+
+def content_hash(payload: Any) -> str:
+    """sha256 hex digest of the canonical JSON of ``payload`` (sorted keys, no spaces)."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """What ``qdp db status`` prints."""
+
+    backend: str
+    url: str
+    schema_revision: str | None
+    head_revision: str
+    row_counts: dict[str, int]
+
+
+class Store:
+    """Thin handle over an engine; every method is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open (and migrate on first use) the store at ``url``."""
+        engine = create_store_engine(url)
+        migrate(engine)
+        return cls(engine)
+
+    def session(self) -> Session:
+        """A new ORM session; use as a context manager."""
+        return self._sessions()
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+    # -- generic ------------------------------------------------------------------------
+
+    def _upsert(
+        self,
+        table: Table,
+        rows: Sequence[Row],
+        keys: Sequence[str],
+        update_columns: Sequence[str] = (),
+        combine: Callable[[Any, Any], Any] | None = None,
+    ) -> int:
+        """One ``INSERT … ON CONFLICT (keys)`` statement in its own transaction.
+
+        On conflict the ``update_columns`` take the new value, or ``combine(new, old)``
+        when given; with no update columns the existing row is kept untouched.
+        """
+        if not rows:
+            return 0
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(table).values(list(rows))
+        if update_columns:
+            new = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=list(keys),
+                set_={
+                    c: combine(new[c], table.c[c]) if combine else new[c] for c in update_columns
+                },
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+        with self.engine.begin() as connection:
+            connection.execute(statement)
+        return len(rows)
+
+    # -- molecules and triage ----------------------------------------------------------
+
+    def upsert_molecules(self, rows: Iterable[Row]) -> int:
+        """Insert molecules by InChIKey; a known key keeps its row but gains a conformer.
+
+        Each row needs ``inchikey`` and ``smiles``; ``name``, ``source``,
+        ``conformer_molblock`` and ``conformer_energy_kcal`` (kcal/mol) are optional.
+        """
+        rows = [_with_created(dict(r), Molecule) for r in rows]
+        fill = ("conformer_molblock", "conformer_energy_kcal", "name", "source")
+        return self._upsert(Molecule.__table__, rows, ["inchikey"], fill, combine=func.coalesce)
+
+    def put_triage_results(self, rows: Iterable[Row]) -> int:
+        """Store triage outcomes keyed by (``inchikey``, ``settings_hash``); last write wins."""
+        rows = [_with_created(dict(r), TriageResult) for r in rows]
+        return self._upsert(
+            TriageResult.__table__,
+            rows,
+            ["inchikey", "settings_hash"],
+            ["passed", "reasons", "descriptors"],
+        )
+
+    def get_molecule(self, inchikey: str) -> Molecule | None:
+        """The molecule with this InChIKey, if stored."""
+        with self.session() as session:
+            return session.get(Molecule, inchikey)
+
+    def triage_results_for(self, inchikey: str) -> list[TriageResult]:
+        """Every stored triage result of one molecule."""
+        with self.session() as session:
+            query = select(TriageResult).where(TriageResult.inchikey == inchikey)
+            return list(session.scalars(query))
+
+    # -- quantum calculations ------------------------------------------------------------
+
+    def put_calculation(self, row: Row, *, replace: bool = False) -> None:
+        """Store one quantum calculation under (``subject_key``, ``settings_hash``).
+
+        With ``replace=False`` an existing result is kept (the content key says it is the
+        same calculation); ``replace=True`` overwrites it, for ``--recompute``.
+        """
+        row = _with_created(dict(row), QuantumCalculation)
+        columns = [c for c in row if c not in ("subject_key", "settings_hash")]
+        self._upsert(
+            QuantumCalculation.__table__,
+            [row],
+            ["subject_key", "settings_hash"],
+            columns if replace else [],
+        )
+
+    def get_calculation(self, subject_key: str, settings_hash: str) -> QuantumCalculation | None:
+        """The stored calculation for this content key, if any."""
+        with self.session() as session:
+            return session.get(QuantumCalculation, (subject_key, settings_hash))
+
+    def calculations_for(self, inchikey: str) -> list[QuantumCalculation]:
+        """Every stored quantum calculation of one molecule."""
+        with self.session() as session:
+            query = select(QuantumCalculation).where(QuantumCalculation.inchikey == inchikey)
+            return list(session.scalars(query))
+
+    # -- models and predictions ----------------------------------------------------------
+
+    def add_model(self, row: Row) -> SurrogateModel:
+        """Register a trained model version; the same ``model_key`` returns the existing one.
+
+        ``row`` holds the :class:`SurrogateModel` columns except ``id``; ``model_key``
+        defaults to the content hash of kind, target, training set, hyperparameters and seed.
+        """
+        row = dict(row)
+        row.setdefault(
+            "model_key",
+            content_hash(
+                [row["kind"], row["target"], row["training_set_hash"], row.get("hyperparameters"),
+                 row["seed"], row["sha256"]]
+            ),
+        )
+        self._upsert(SurrogateModel.__table__, [_with_created(row, SurrogateModel)],
+                     ["model_key"], [])
+        with self.session() as session:
+            query = select(SurrogateModel).where(SurrogateModel.model_key == row["model_key"])
+            return session.scalars(query).one()
+
+    def latest_model(self, kind: str | None = None, target: str | None = None) -> SurrogateModel | None:
+        """The newest model, optionally of one kind and target."""
+        query = select(SurrogateModel).order_by(SurrogateModel.id.desc()).limit(1)
+        if kind is not None:
+            query = query.where(SurrogateModel.kind == kind)
+        if target is not None:
+            query = query.where(SurrogateModel.target == target)
+        with self.session() as session:
+            return session.scalars(query).first()
+
+    def get_model(self, model_id: int) -> SurrogateModel | None:
+        """The model version with this id."""
+        with self.session() as session:
+            return session.get(SurrogateModel, model_id)
+
+    def list_models(self) -> list[SurrogateModel]:
+        """Every model version, newest first."""
+        with self.session() as session:
+            return list(session.scalars(select(SurrogateModel).order_by(SurrogateModel.id.desc())))
+
+    def put_predictions(self, rows: Iterable[Row]) -> int:
+        """Store predictions keyed by (``model_id``, ``inchikey``); last write wins."""
+        rows = [_with_created(dict(r), Prediction) for r in rows]
+        return self._upsert(
+            Prediction.__table__, rows, ["model_id", "inchikey"], ["mean", "std"]
+        )
+
+    # -- campaigns -----------------------------------------------------------------------
+
+    def create_campaign(self, campaign_id: str, settings: Row) -> None:
+        """Register a new campaign (no-op if the id exists)."""
+        now = utcnow()
+        row = {"id": campaign_id, "status": "running", "settings": dict(settings), "state": {},
+               "created_at": now, "updated_at": now}
+        self._upsert(Campaign.__table__, [row], ["id"], [])
+
+    def update_campaign(self, campaign_id: str, *, status: str | None = None,
+                        state: Row | None = None) -> None:
+        """Change a campaign's status and/or saved state."""
+        values: dict[str, Any] = {"updated_at": utcnow()}
+        if status is not None:
+            values["status"] = status
+        if state is not None:
+            values["state"] = dict(state)
+        with self.engine.begin() as connection:
+            connection.execute(update(Campaign).where(Campaign.id == campaign_id).values(values))
+
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        """The campaign with this id."""
+        with self.session() as session:
+            return session.get(Campaign, campaign_id)
+
+    def record_evaluation(self, campaign_id: str, smiles: str, round_index: int,
+                          value: float | None, error: str | None = None) -> None:
+        """Persist one oracle result the moment it arrives (first write wins)."""
+        row = {"campaign_id": campaign_id, "smiles": smiles, "round_index": round_index,
+               "value": value, "error": error, "created_at": utcnow()}
+        self._upsert(CampaignEvaluation.__table__, [row], ["campaign_id", "smiles"], [])
+
+    def campaign_evaluations(self, campaign_id: str) -> list[CampaignEvaluation]:
+        """Every oracle result of a campaign in the order they arrived."""
+        query = (
+            select(CampaignEvaluation)
+            .where(CampaignEvaluation.campaign_id == campaign_id)
+            .order_by(CampaignEvaluation.created_at)
+        )
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def record_round(self, campaign_id: str, round_index: int, selected: Sequence[Any],
+                     metrics: Row) -> None:
+        """Persist one finished campaign round (last write wins)."""
+        row = {"campaign_id": campaign_id, "round_index": round_index,
+               "selected": list(selected), "metrics": dict(metrics), "created_at": utcnow()}
+        self._upsert(CampaignRound.__table__, [row], ["campaign_id", "round_index"],
+                     ["selected", "metrics"])
+
+    def campaign_rounds(self, campaign_id: str) -> list[CampaignRound]:
+        """The rounds of a campaign in order."""
+        query = (
+            select(CampaignRound)
+            .where(CampaignRound.campaign_id == campaign_id)
+            .order_by(CampaignRound.round_index)
+        )
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    # -- status --------------------------------------------------------------------------
+
+    def status(self) -> StoreStatus:
+        """Backend, schema revision and the row count of every table."""
+        from pipeline.store.database import head_revision
+
+        counts: dict[str, int] = {}
+        with self.engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                counts[table.name] = connection.execute(
+                    select(func.count()).select_from(table)
+                ).scalar_one()
+        return StoreStatus(
+            backend=self.engine.dialect.name,
+            url=self.engine.url.render_as_string(hide_password=True),
+            schema_revision=current_revision(self.engine),
+            head_revision=head_revision(),
+            row_counts=counts,
+        )
+
+
+def _with_created(row: dict[str, Any], model: type[Base]) -> dict[str, Any]:
+    """Fill the Python-side defaults that a Core ``INSERT`` does not apply by itself."""
+    row.setdefault("created_at", utcnow())
+    for column in model.__table__.columns:
+        if column.name not in row and column.default is not None and column.name != "created_at":
+            default = column.default.arg
+            row[column.name] = default(None) if callable(default) else default
+    return row
+
+
+def open_store(settings: Any) -> Store:
+    """Open the store configured by a :class:`pipeline.config.Settings`."""
+    return Store.open(settings.resolved_database_url)
