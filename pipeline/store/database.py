@@ -131,6 +131,7 @@ def migrate(engine: Engine) -> str:
                     command.upgrade(alembic_config(connection), "head")
                     connection.commit()
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot migrate database {engine.url!r}: {exc}") from None
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise StoreError(f"cannot open database {engine.url!r}: {reason}") from None
         _migrated.add(key)
         return head_revision()
