@@ -1,0 +1,143 @@
+"""Active-space selection: (n_electrons, n_orbitals) around HOMO/LUMO with a frozen core, or
+automatically from MP2 natural-orbital occupations.
+
+Orbitals are returned in the order core | active | virtual as columns of ``mo_coeff``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from pipeline.quantum.errors import ActiveSpaceError
+
+Selection = Literal["homo_lumo", "mp2_natural_orbitals"]
+
+
+@dataclass(frozen=True)
+class ActiveSpace:
+    """An active space of a mean field.
+
+    Attributes:
+        n_core: doubly occupied frozen-core spatial orbitals.
+        n_orbitals: active spatial orbitals (qubits = 2 * n_orbitals).
+        n_alpha, n_beta: active electrons of each spin.
+        mo_coeff: AO x MO coefficients, shape ``(n_ao, n_mo)``, ordered core | active | virtual.
+        selection: how the active orbitals were chosen.
+        natural_occupations: MP2 natural occupations of the active orbitals (auto mode only).
+    """
+
+    n_core: int
+    n_orbitals: int
+    n_alpha: int
+    n_beta: int
+    mo_coeff: np.ndarray
+    selection: Selection
+    natural_occupations: tuple[float, ...] = ()
+
+    @property
+    def n_electrons(self) -> int:
+        return self.n_alpha + self.n_beta
+
+    @property
+    def nelec(self) -> tuple[int, int]:
+        return (self.n_alpha, self.n_beta)
+
+
+def check_active_space(
+    n_electrons_total: int, spin: int, n_mo: int, n_electrons: int, n_orbitals: int
+) -> tuple[int, int, int]:
+    """Validate a (n_electrons, n_orbitals) request; return ``(n_core, n_alpha, n_beta)``.
+
+    Raises:
+        ActiveSpaceError: the request does not fit (message says which limit is broken).
+    """
+    if n_orbitals < 1:
+        raise ActiveSpaceError(f"need at least one active orbital, got {n_orbitals}")
+    if n_electrons < spin or (n_electrons - spin) % 2:
+        raise ActiveSpaceError(
+            f"{n_electrons} active electrons cannot carry spin 2S={spin}: need n_electrons >= "
+            f"{spin} with n_electrons - 2S even"
+        )
+    if n_electrons > n_electrons_total:
+        raise ActiveSpaceError(
+            f"{n_electrons} active electrons requested but the molecule has {n_electrons_total}"
+        )
+    if (n_electrons_total - n_electrons) % 2:
+        raise ActiveSpaceError(
+            f"{n_electrons_total - n_electrons} core electrons is odd: the frozen core must be "
+            "doubly occupied"
+        )
+    n_core = (n_electrons_total - n_electrons) // 2
+    n_alpha = (n_electrons + spin) // 2
+    n_beta = (n_electrons - spin) // 2
+    if n_alpha > n_orbitals:
+        raise ActiveSpaceError(
+            f"{n_alpha} alpha electrons do not fit in {n_orbitals} active orbitals "
+            f"(CAS({n_electrons},{n_orbitals}), spin 2S={spin})"
+        )
+    if n_core + n_orbitals > n_mo:
+        raise ActiveSpaceError(
+            f"CAS({n_electrons},{n_orbitals}) needs {n_core} core + {n_orbitals} active orbitals "
+            f"but the basis has only {n_mo} molecular orbitals (at most {n_mo - n_core} active)"
+        )
+    return n_core, n_alpha, n_beta
+
+
+def select_homo_lumo(mf: Any, n_electrons: int, n_orbitals: int) -> ActiveSpace:
+    """The ``n_orbitals`` canonical orbitals around HOMO/LUMO holding ``n_electrons``."""
+    mol = mf.mol
+    mo = np.asarray(mf.mo_coeff)
+    n_core, na, nb = check_active_space(mol.nelectron, mol.spin, mo.shape[1], n_electrons,
+                                        n_orbitals)
+    return ActiveSpace(n_core, n_orbitals, na, nb, mo, "homo_lumo")
+
+
+def select_mp2_natural_orbitals(mf: Any, n_orbitals: int) -> ActiveSpace:
+    """Choose ``n_orbitals`` MP2 natural orbitals with the most fractional occupations.
+
+    Closed shells only. The number of active electrons follows from the choice: two for every
+    chosen orbital with occupation above 1. Natural orbitals with occupation > 1 that are not
+    chosen form the frozen core.
+
+    Raises:
+        ActiveSpaceError: open-shell molecule, or ``n_orbitals`` larger than the basis.
+    """
+    from pyscf import mp
+
+    mol = mf.mol
+    if mol.spin != 0:
+        raise ActiveSpaceError("MP2 natural-orbital selection is implemented for closed shells")
+    n_mo = np.asarray(mf.mo_coeff).shape[1]
+    if n_orbitals > n_mo:
+        raise ActiveSpaceError(f"{n_orbitals} active orbitals requested, basis has {n_mo}")
+    pt = mp.MP2(mf)
+    pt.verbose = 0
+    pt.kernel()
+    dm_mo = pt.make_rdm1()
+    occ, vecs = np.linalg.eigh(dm_mo)
+    order = np.argsort(-occ)
+    occ, vecs = occ[order], vecs[:, order]
+    no_coeff = np.asarray(mf.mo_coeff) @ vecs
+    fractional = np.argsort(-np.minimum(occ, 2.0 - occ), kind="stable")[:n_orbitals]
+    active = np.sort(fractional)
+    core = [i for i in range(n_mo) if occ[i] > 1.0 and i not in set(active)]
+    virtual = [i for i in range(n_mo) if occ[i] <= 1.0 and i not in set(active)]
+    n_el = 2 * int(np.sum(occ[active] > 1.0))
+    coeff = np.hstack([no_coeff[:, core], no_coeff[:, active], no_coeff[:, virtual]])
+    n_core, na, nb = check_active_space(mol.nelectron, 0, n_mo, n_el, n_orbitals)
+    return ActiveSpace(n_core, n_orbitals, na, nb, coeff, "mp2_natural_orbitals",
+                       tuple(float(x) for x in occ[active]))
+
+
+def select_active_space(
+    mf: Any, n_electrons: int, n_orbitals: int, selection: Selection = "homo_lumo"
+) -> ActiveSpace:
+    """Dispatch to :func:`select_homo_lumo` or :func:`select_mp2_natural_orbitals`."""
+    if selection == "homo_lumo":
+        return select_homo_lumo(mf, n_electrons, n_orbitals)
+    if selection == "mp2_natural_orbitals":
+        return select_mp2_natural_orbitals(mf, n_orbitals)
+    raise ActiveSpaceError(f"unknown active-space selection {selection!r}")

@@ -1,0 +1,1 @@
+"""Simulation engines: the fast CI-vector engine and the Cirq/qsim state-vector engine."""

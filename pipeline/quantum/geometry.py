@@ -1,0 +1,169 @@
+"""Molecule inputs (geometry string, SMILES, SDF/molblock) -> :class:`pyscf.gto.Mole`.
+
+Coordinates are in Å everywhere in this module. A SMILES is embedded with RDKit ETKDG (fixed
+seed) and relaxed with MMFF94, so the same SMILES always gives the same geometry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyscf import gto
+
+from pipeline.quantum.errors import GeometryError
+
+_ATOM_LINE = re.compile(r"^\s*[A-Z][a-z]?\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s*$")
+EMBED_SEED = 0xC0FFEE
+
+
+@dataclass(frozen=True)
+class MoleculeInput:
+    """One molecule to compute. Exactly one of ``geometry``, ``smiles``, ``molblock`` is set.
+
+    Attributes:
+        geometry: atoms and Cartesian coordinates in Å, ``"H 0 0 0; H 0 0 0.7414"``
+            (``;`` or newlines between atoms).
+        smiles: a SMILES string; a conformer is embedded (ETKDG + MMFF).
+        molblock: the text of an SDF/MOL record (first record used).
+        charge: total charge; ``None`` takes the formal charge of a SMILES/molblock, else 0.
+        multiplicity: 2S+1; ``None`` gives 1 for an even electron count, else 2.
+    """
+
+    geometry: str | None = None
+    smiles: str | None = None
+    molblock: str | None = None
+    charge: int | None = None
+    multiplicity: int | None = None
+
+    def __post_init__(self) -> None:
+        given = [x for x in (self.geometry, self.smiles, self.molblock) if x]
+        if len(given) != 1:
+            raise GeometryError(
+                "give exactly one of geometry, smiles, molblock "
+                f"(got {len(given)} non-empty inputs)"
+            )
+        if self.multiplicity is not None and self.multiplicity < 1:
+            raise GeometryError(f"multiplicity must be >= 1, got {self.multiplicity}")
+
+    @classmethod
+    def from_text(
+        cls, text: str, *, charge: int | None = None, multiplicity: int | None = None
+    ) -> MoleculeInput:
+        """Guess the kind of ``text``: a path to .sdf/.mol, a molblock, a geometry or a SMILES."""
+        stripped = text.strip()
+        if stripped.lower().endswith((".sdf", ".mol")) and "\n" not in stripped:
+            path = Path(stripped)
+            if not path.is_file():
+                raise GeometryError(f"SDF/MOL file not found: {path}")
+            return cls(molblock=path.read_text(), charge=charge, multiplicity=multiplicity)
+        if "M  END" in text or "V2000" in text or "V3000" in text:
+            return cls(molblock=text, charge=charge, multiplicity=multiplicity)
+        parts = [p for p in re.split(r"[;\n]", stripped) if p.strip()]
+        if parts and all(_ATOM_LINE.match(p) for p in parts):
+            return cls(geometry=stripped, charge=charge, multiplicity=multiplicity)
+        return cls(smiles=stripped, charge=charge, multiplicity=multiplicity)
+
+
+def _atoms_from_rdkit(mol: object) -> tuple[str, int]:
+    from rdkit import Chem
+
+    conf = mol.GetConformer()  # type: ignore[attr-defined]
+    lines = []
+    for atom in mol.GetAtoms():  # type: ignore[attr-defined]
+        pos = conf.GetAtomPosition(atom.GetIdx())
+        lines.append(f"{atom.GetSymbol()} {pos.x:.8f} {pos.y:.8f} {pos.z:.8f}")
+    return "; ".join(lines), Chem.GetFormalCharge(mol)
+
+
+def embed_smiles(smiles: str) -> tuple[str, int]:
+    """Embed one conformer of ``smiles`` (explicit H, ETKDG v3, MMFF94 relaxation).
+
+    Returns:
+        ``(geometry_angstrom, formal_charge)`` with the geometry as ``"El x y z; ..."``.
+
+    Raises:
+        GeometryError: RDKit cannot parse or embed the SMILES.
+    """
+    from rdkit import Chem
+    from rdkit.Chem import AllChem
+
+    mol = Chem.MolFromSmiles(smiles)
+    if mol is None:
+        raise GeometryError(f"RDKit cannot parse SMILES {smiles!r}")
+    mol = Chem.AddHs(mol)
+    params = AllChem.ETKDGv3()
+    params.randomSeed = EMBED_SEED
+    if AllChem.EmbedMolecule(mol, params) != 0:
+        raise GeometryError(f"RDKit ETKDG could not embed a conformer for {smiles!r}")
+    if AllChem.MMFFHasAllMoleculeParams(mol):
+        AllChem.MMFFOptimizeMolecule(mol, maxIters=2000)
+    return _atoms_from_rdkit(mol)
+
+
+def _geometry_from_molblock(molblock: str) -> tuple[str, int]:
+    from rdkit import Chem
+
+    first = molblock.split("$$$$")[0]
+    mol = Chem.MolFromMolBlock(first, removeHs=False)
+    if mol is None:
+        raise GeometryError("RDKit cannot parse the SDF/MOL block")
+    if mol.GetNumConformers() == 0:
+        raise GeometryError("the SDF/MOL block has no coordinates")
+    return _atoms_from_rdkit(mol)
+
+
+def resolve_geometry(molecule: MoleculeInput) -> tuple[str, int]:
+    """The geometry string (Å) and charge of ``molecule`` (SMILES embedded, molblock read)."""
+    if molecule.geometry:
+        geometry, charge = molecule.geometry.replace("\n", ";"), 0
+    elif molecule.smiles:
+        geometry, charge = embed_smiles(molecule.smiles)
+    else:
+        geometry, charge = _geometry_from_molblock(molecule.molblock or "")
+    if molecule.charge is not None:
+        charge = molecule.charge
+    return geometry, charge
+
+
+def build_mole(molecule: MoleculeInput, basis: str) -> gto.Mole:
+    """Build a PySCF molecule (coordinates in Å) for ``molecule`` in ``basis``.
+
+    Raises:
+        GeometryError: unknown element or basis, or charge/multiplicity inconsistent with the
+            electron count.
+    """
+    geometry, charge = resolve_geometry(molecule)
+    mol = gto.Mole()
+    mol.atom = geometry
+    mol.unit = "Angstrom"
+    mol.basis = basis
+    mol.charge = charge
+    mol.verbose = 0
+    try:
+        mol.build(parse_arg=False, dump_input=False)
+    except (RuntimeError, KeyError, ValueError) as exc:
+        raise GeometryError(f"PySCF cannot build the molecule in basis {basis!r}: {exc}") from None
+    n_electrons = mol.nelectron
+    multiplicity = molecule.multiplicity or (1 if n_electrons % 2 == 0 else 2)
+    spin = multiplicity - 1
+    if spin > n_electrons or (n_electrons - spin) % 2:
+        raise GeometryError(
+            f"multiplicity {multiplicity} is impossible with {n_electrons} electrons "
+            f"(charge {charge})"
+        )
+    mol.spin = spin
+    mol.build(parse_arg=False, dump_input=False)
+    return mol
+
+
+def geometry_key(mol: gto.Mole) -> str:
+    """A stable key of the built geometry (elements, coordinates rounded to 1e-6 Å, charge, spin)."""
+    coords = mol.atom_coords(unit="Angstrom")
+    text = ";".join(
+        f"{mol.atom_symbol(i)} {x:.6f} {y:.6f} {z:.6f}" for i, (x, y, z) in enumerate(coords)
+    )
+    text += f"|charge={mol.charge}|spin={mol.spin}"
+    return hashlib.sha256(text.encode()).hexdigest()
