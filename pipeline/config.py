@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from molecules.settings import TriageSettings
+from molecules.settings import GNNTrainingSettings, TriageSettings
 from pipeline.errors import SettingsError
 from pipeline.quantum.settings import QuantumSettings
 from surrogates.settings import CampaignSettings, SurrogateSettings
@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     triage: TriageSettings = TriageSettings()
+    gnn_training: GNNTrainingSettings = GNNTrainingSettings()
     quantum: QuantumSettings = QuantumSettings()
     surrogate: SurrogateSettings = SurrogateSettings()
     campaign: CampaignSettings = CampaignSettings()

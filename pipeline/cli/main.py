@@ -6,11 +6,13 @@ so ``qdp --help`` stays fast. Domain errors become one line on stderr and their 
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import typer
 
-from pipeline.cli import db, demo
+from molecules.errors import MoleculesError
+from pipeline.cli import db, demo, train_filters, triage
 from pipeline.errors import QdpError
 
 app = typer.Typer(
@@ -22,12 +24,15 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
+app.command("triage")(triage.triage)
+app.command("train-filters")(train_filters.train_filters)
 
 
 def main() -> None:
     """Console-script entry point: run the app, turning ``QdpError`` into a clean exit."""
+    logging.basicConfig(level=logging.WARNING, format="qdp: %(levelname)s: %(message)s")
     try:
         app()
-    except QdpError as exc:
+    except (QdpError, MoleculesError) as exc:
         typer.echo(f"qdp: error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -1,0 +1,72 @@
+"""``qdp triage``: triage a library file and store every outcome."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.store import open_store
+
+
+def triage(
+    file: Annotated[Path, typer.Argument(help="SMILES (.smi), CSV or SDF library, optionally .gz.")],
+    config: ConfigOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write passed molecules to CSV.")] = None,
+    all_reasons: Annotated[
+        bool, typer.Option("--all-reasons", help="Run every filter; record every failing rule.")
+    ] = False,
+    smiles_column: Annotated[
+        str | None, typer.Option("--smiles-column", help="CSV column holding SMILES.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Triage a library: standardize, rule and GNN filters, conformers; store every reason."""
+    from pipeline.services.triage import run_triage
+
+    settings = settings_from(config)
+    store = open_store(settings)
+    console = Console(stderr=True)
+    show_progress = sys.stderr.isatty() and not as_json
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console, disable=not show_progress) as bar:
+            task = bar.add_task("triage: starting")
+
+            def progress(summary):  # type: ignore[no-untyped-def]
+                bar.update(task, description=(
+                    f"triage: {summary.n_input:,} read, {summary.n_passed:,} passed, "
+                    f"{summary.molecules_per_second:,.0f} mol/s"))
+
+            summary = run_triage(file, settings, store, all_reasons=all_reasons, out_csv=out,
+                                 smiles_column=smiles_column, progress=progress)
+    finally:
+        store.close()
+    report = asdict(summary)
+    if as_json:
+        print_json(report)
+        return
+    _print_summary(report, out)
+
+
+def _print_summary(report: dict, out: Path | None) -> None:
+    console = Console()
+    table = Table("count", "value", title="triage")
+    for key in ("n_input", "n_valid", "n_unique", "n_passed"):
+        table.add_row(key, f"{report[key]:,}")
+    table.add_row("wall_seconds", f"{report['wall_seconds']:.1f}")
+    table.add_row("molecules_per_second", f"{report['molecules_per_second']:,.0f}")
+    console.print(table)
+    reasons = Table("rejected because", "molecules")
+    for reason, count in sorted(report["rejected_by_reason"].items(), key=lambda kv: -kv[1]):
+        reasons.add_row(reason, f"{count:,}")
+    console.print(reasons)
+    if out:
+        console.print(f"passed molecules written to {out}")

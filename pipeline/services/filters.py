@@ -1,0 +1,86 @@
+"""GNN triage filters: train them into versioned store records, load the newest verified."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from molecules.gnn.predict import GNNPredictor, load_gnn_predictor
+from molecules.gnn.train import (
+    GNNTrainingSettings,
+    TrainingReport,
+    train_solubility_model,
+    train_toxicity_model,
+)
+from pipeline.services.model_files import directory_sha256, file_sha256, verify_directory
+from pipeline.store import Store, content_hash
+from pipeline.store.models import SurrogateModel
+
+log = logging.getLogger(__name__)
+
+FILTER_KIND = "gnn-filter"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+TRAINING_DATA = {"solubility": DATA_DIR / "esol_delaney.csv", "toxicity": DATA_DIR / "tox21.csv.gz"}
+_TRAINERS = {"solubility": train_solubility_model, "toxicity": train_toxicity_model}
+
+
+@dataclass(frozen=True)
+class TrainedFilter:
+    """One trained filter model: its store record and the training report."""
+
+    record: SurrogateModel
+    report: TrainingReport
+
+
+def train_filter(
+    store: Store, target: str, models_dir: Path, training: GNNTrainingSettings | None = None
+) -> TrainedFilter:
+    """Train the ``solubility`` or ``toxicity`` DMPNN filter and register it in the store.
+
+    Weights go to ``models_dir/gnn-<target>-<UTC timestamp>/``; the store keeps their path,
+    sha256, training-set hash, hyperparameters and test metrics.
+    """
+    training = training or GNNTrainingSettings()
+    data_path = TRAINING_DATA[target]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    out_dir = models_dir / f"gnn-{target}-{stamp}"
+    report = _TRAINERS[target](data_path, out_dir, training)
+    record = store.add_model({
+        "kind": FILTER_KIND,
+        "target": target,
+        "n_train": report.n_train,
+        "training_set_hash": content_hash([data_path.name, file_sha256(data_path)]),
+        "hyperparameters": training.model_dump(mode="json"),
+        "seed": training.seed,
+        "metrics": {**report.metrics, "n_valid": report.n_valid, "n_test": report.n_test,
+                    "best_epoch": report.best_epoch, "wall_seconds": report.wall_seconds},
+        "path": str(out_dir.resolve()),
+        "sha256": directory_sha256(out_dir),
+    })
+    return TrainedFilter(record, report)
+
+
+def load_filter_predictor(store: Store, *, solubility: bool, toxicity: bool
+                          ) -> tuple[GNNPredictor | None, dict[str, int]]:
+    """The newest stored filter models, hash-verified, as one predictor.
+
+    Returns:
+        The predictor (``None`` if no requested model has been trained) and the model ids
+        used, by target, so results can be keyed on the exact models.
+    """
+    directories: dict[str, Path | None] = {"solubility": None, "toxicity": None}
+    used: dict[str, int] = {}
+    for target, wanted in (("solubility", solubility), ("toxicity", toxicity)):
+        record = store.latest_model(FILTER_KIND, target) if wanted else None
+        if record is None:
+            if wanted:
+                log.warning("no trained %s filter in the store; run `qdp train-filters`", target)
+            continue
+        verify_directory(Path(record.path), record.sha256)
+        directories[target] = Path(record.path)
+        used[target] = record.id
+    if not used:
+        return None, used
+    return load_gnn_predictor(directories["solubility"], directories["toxicity"]), used

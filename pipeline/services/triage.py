@@ -1,0 +1,116 @@
+"""Triage a library file into the store: molecules, conformers, per-molecule outcomes."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from molecules.results import MoleculeResult, TriageChunk, TriageSummary
+from molecules.triage import triage_library
+from pipeline.config import Settings
+from pipeline.services.filters import load_filter_predictor
+from pipeline.store import Store, content_hash
+
+ProgressCallback = Callable[[TriageSummary], None]
+
+
+def triage_settings_hash(settings: Settings, *, all_reasons: bool, model_ids: dict[str, int]) -> str:
+    """Content key of a triage outcome: thresholds, reason mode and the GNN model versions."""
+    return content_hash({"triage": settings.triage.model_dump(mode="json"),
+                         "all_reasons": all_reasons, "models": model_ids})
+
+
+def molecule_rows(results: tuple[MoleculeResult, ...], source: str) -> list[dict[str, Any]]:
+    """Store rows for the valid, first-seen molecules of a chunk (conformer when embedded)."""
+    rows = []
+    for result in results:
+        if result.inchikey is None or "duplicate" in result.reasons:
+            continue
+        conformer = result.conformer
+        rows.append({
+            "inchikey": result.inchikey,
+            "smiles": result.smiles,
+            "name": "; ".join(result.names) or None,
+            "source": source,
+            "conformer_molblock": conformer.molblock if conformer else None,
+            "conformer_energy_kcal": conformer.energy_kcal_per_mol if conformer else None,
+        })
+    return rows
+
+
+def triage_rows(results: tuple[MoleculeResult, ...], settings_hash: str) -> list[dict[str, Any]]:
+    """Store rows of the triage outcome of every valid, first-seen molecule of a chunk."""
+    return [
+        {
+            "inchikey": r.inchikey,
+            "settings_hash": settings_hash,
+            "passed": r.passed,
+            "reasons": list(r.reasons),
+            "descriptors": {**r.descriptors, **r.predictions,
+                            **({"conformer_error": r.conformer_error} if r.conformer_error else {})},
+        }
+        for r in results
+        if r.inchikey is not None and "duplicate" not in r.reasons
+    ]
+
+
+def store_chunk(store: Store, chunk: TriageChunk, settings_hash: str, source: str) -> None:
+    """Write one chunk's molecules and outcomes (idempotent: re-running changes nothing)."""
+    store.upsert_molecules(molecule_rows(chunk.results, source))
+    store.put_triage_results(triage_rows(chunk.results, settings_hash))
+
+
+_PASSED_COLUMNS = ["inchikey", "smiles", "name", "log_solubility", "qed", "sa_score", "mw"]
+
+
+def _passed_row(result: MoleculeResult) -> list[Any]:
+    values = {**result.descriptors, **result.predictions}
+    return [result.inchikey, result.smiles, "; ".join(result.names),
+            *(values.get(c, "") for c in _PASSED_COLUMNS[3:])]
+
+
+def run_triage(
+    path: Path,
+    settings: Settings,
+    store: Store,
+    *,
+    all_reasons: bool = False,
+    out_csv: Path | None = None,
+    smiles_column: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> TriageSummary:
+    """Triage ``path`` chunk by chunk, storing every chunk as soon as it is done.
+
+    GNN filters use the newest trained models in the store (hash-verified); when none has
+    been trained the GNN filters are skipped with a warning. Conformers are embedded for
+    the molecules that pass. ``out_csv`` receives the passed molecules.
+
+    Returns:
+        The run's summary (counts, reasons, throughput).
+    """
+    triage = settings.triage
+    gnn, model_ids = load_filter_predictor(
+        store, solubility=triage.solubility_filter, toxicity=triage.toxicity_filter
+    )
+    settings_hash = triage_settings_hash(settings, all_reasons=all_reasons, model_ids=model_ids)
+    writer = None
+    handle = out_csv.open("w", newline="") if out_csv else None
+    if handle:
+        writer = csv.writer(handle)
+        writer.writerow(_PASSED_COLUMNS)
+    summary: TriageSummary | None = None
+    try:
+        for chunk in triage_library(path, triage, all_reasons=all_reasons, gnn=gnn,
+                                    with_conformers=True, smiles_column=smiles_column,
+                                    progress=progress):
+            store_chunk(store, chunk, settings_hash, source=Path(path).name)
+            if writer:
+                writer.writerows(_passed_row(r) for r in chunk.results if r.passed)
+            summary = chunk.summary
+    finally:
+        if handle:
+            handle.close()
+    assert summary is not None, "triage_library yields at least one chunk"
+    return summary
