@@ -1,0 +1,115 @@
+"""Molecular descriptors used by the rule filters, computed lazily and cached per molecule.
+
+Names, meanings and units (all floats in the returned dict):
+
+========== ==========================================================
+``mw``      average molecular weight, g/mol
+``logp``    Crippen logP (Wildman-Crippen), dimensionless
+``hbd``     Lipinski H-bond donors (NH + OH count)
+``hba``     Lipinski H-bond acceptors (N + O count)
+``tpsa``    topological polar surface area, Angstrom^2
+``rotb``    rotatable bonds (RDKit strict definition)
+``heavy``   heavy-atom count
+``qed``     quantitative estimate of drug-likeness (Bickerton 2012), 0..1
+``sa``      synthetic accessibility (Ertl & Schuffenhauer 2009), 1 (easy)..10 (hard)
+========== ==========================================================
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+
+from rdkit import Chem, RDConfig
+from rdkit.Chem import QED, Crippen, Descriptors, rdMolDescriptors
+
+DESCRIPTOR_NAMES: tuple[str, ...] = (
+    "mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def load_sa_model() -> ModuleType:
+    """Import the SA-score module shipped in the RDKit wheel (``Contrib/SA_Score``).
+
+    Raises:
+        ImportError: the RDKit installation has no ``SA_Score`` contribution.
+    """
+    path = Path(RDConfig.RDContribDir) / "SA_Score" / "sascorer.py"
+    if not path.exists():
+        raise ImportError(f"RDKit SA_Score model not found at {path}")
+    spec = importlib.util.spec_from_file_location("qdp_rdkit_sascorer", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    module.readFragmentScores()  # load fpscores.pkl.gz once per process
+    return module
+
+
+def compute_sa_score(mol: Chem.Mol) -> float:
+    """Synthetic accessibility score of ``mol``, 1 (easy) to 10 (hard)."""
+    return float(load_sa_model().calculateScore(mol))
+
+
+_CALCULATORS: dict[str, Callable[[Chem.Mol], float]] = {
+    "mw": Descriptors.MolWt,
+    "logp": Crippen.MolLogP,
+    "hbd": rdMolDescriptors.CalcNumLipinskiHBD,
+    "hba": rdMolDescriptors.CalcNumLipinskiHBA,
+    "tpsa": rdMolDescriptors.CalcTPSA,
+    "rotb": rdMolDescriptors.CalcNumRotatableBonds,
+    "heavy": lambda m: m.GetNumHeavyAtoms(),
+    "qed": QED.qed,
+    "sa": compute_sa_score,
+}
+
+
+class MolContext:
+    """A standardized molecule with a lazy descriptor cache, handed to every rule filter.
+
+    Filters call :meth:`get` so each descriptor is computed at most once per molecule, and
+    only when a filter (or the final report) needs it.
+    """
+
+    __slots__ = ("mol", "_values")
+
+    def __init__(self, mol: Chem.Mol) -> None:
+        self.mol = mol
+        self._values: dict[str, float] = {}
+
+    def get(self, name: str) -> float:
+        """Return descriptor ``name`` (see module docstring), computing it on first use.
+
+        Raises:
+            KeyError: unknown descriptor name.
+        """
+        value = self._values.get(name)
+        if value is None:
+            try:
+                calculator = _CALCULATORS[name]
+            except KeyError:
+                raise KeyError(f"unknown descriptor {name!r}; known: {DESCRIPTOR_NAMES}") from None
+            value = float(calculator(self.mol))
+            self._values[name] = value
+        return value
+
+    def computed(self) -> dict[str, float]:
+        """Descriptors computed so far (a copy)."""
+        return dict(self._values)
+
+    def compute_all(self) -> dict[str, float]:
+        """Compute every descriptor of :data:`DESCRIPTOR_NAMES` and return them all."""
+        for name in DESCRIPTOR_NAMES:
+            self.get(name)
+        return dict(self._values)
+
+
+def compute_descriptors(mol: Chem.Mol) -> dict[str, float]:
+    """All descriptors of :data:`DESCRIPTOR_NAMES` for ``mol`` (see module docstring)."""
+    return MolContext(mol).compute_all()

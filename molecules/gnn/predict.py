@@ -1,0 +1,133 @@
+"""Batch prediction with trained DMPNN models.
+
+:class:`GNNPredictor` is a small picklable handle (two directories). Worker processes load
+the networks lazily, once per process, on first use; the triage driver hands the handle to
+its workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rdkit import Chem
+
+from molecules.errors import ModelFileError
+from molecules.gnn.model import featurize_mols, load_model_dir, read_model_metadata
+
+_LOADED: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
+
+
+def predict_graphs(model: Any, graphs: np.ndarray, *, mode: str) -> np.ndarray:
+    """Run a DMPNN model on featurized molecules.
+
+    Args:
+        model: a DeepChem ``DMPNNModel``.
+        graphs: object array of ``n`` DMPNN ``GraphData``.
+        mode: ``"regression"`` or ``"classification"``.
+
+    Returns:
+        Regression: values of shape ``(n, n_tasks)``. Classification: probability of the
+        positive class, shape ``(n, n_tasks)``.
+    """
+    import deepchem as dc
+    import torch
+
+    n_tasks = model.model.n_tasks
+    if len(graphs) == 0:
+        return np.zeros((0, n_tasks))
+    with torch.no_grad():
+        out = np.asarray(model.predict(dc.data.NumpyDataset(graphs)))
+    if mode == "classification":
+        return out.reshape(len(graphs), n_tasks, 2)[:, :, 1]
+    return out.reshape(len(graphs), n_tasks)
+
+
+def _load_cached(model_dir: Path, batch_size: int) -> tuple[Any, dict[str, Any]]:
+    key = (str(Path(model_dir).resolve()), batch_size)
+    if key not in _LOADED:
+        _LOADED[key] = load_model_dir(Path(model_dir), batch_size=batch_size)
+    return _LOADED[key]
+
+
+@dataclass(frozen=True)
+class GNNPredictions:
+    """GNN outputs for a batch of ``n`` molecules.
+
+    Attributes:
+        ok: bool array ``(n,)``; False where DMPNN featurization failed (other rows NaN).
+        log_solubility: predicted log10 solubility in mol/L, shape ``(n,)``, or None when
+            no solubility model is loaded.
+        toxicity: Tox21 positive-class probabilities, shape ``(n, 12)``, or None.
+        toxicity_tasks: the Tox21 task names, columns of ``toxicity``.
+    """
+
+    ok: np.ndarray
+    log_solubility: np.ndarray | None
+    toxicity: np.ndarray | None
+    toxicity_tasks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GNNPredictor:
+    """Handle to trained solubility and/or toxicity models (directories, loaded lazily).
+
+    Attributes:
+        solubility_dir: directory written by ``train_solubility_model``, or None.
+        toxicity_dir: directory written by ``train_toxicity_model``, or None.
+        batch_size: molecules per forward pass.
+    """
+
+    solubility_dir: Path | None = None
+    toxicity_dir: Path | None = None
+    batch_size: int = 256
+
+    def predict(self, mols: Sequence[Chem.Mol]) -> GNNPredictions:
+        """Predict for a batch of standardized molecules (featurized once for both models)."""
+        graphs, ok = featurize_mols(mols)
+        n = len(mols)
+        log_s = tox = None
+        tasks: tuple[str, ...] = ()
+        if self.solubility_dir is not None:
+            model, meta = _load_cached(self.solubility_dir, self.batch_size)
+            log_s = np.full(n, np.nan)
+            log_s[ok] = predict_graphs(model, graphs, mode=meta["mode"])[:, 0]
+        if self.toxicity_dir is not None:
+            model, meta = _load_cached(self.toxicity_dir, self.batch_size)
+            tasks = tuple(meta["tasks"])
+            tox = np.full((n, len(tasks)), np.nan)
+            tox[ok] = predict_graphs(model, graphs, mode=meta["mode"])
+        return GNNPredictions(ok, log_s, tox, tasks)
+
+
+def load_gnn_predictor(
+    solubility_dir: Path | str | None = None,
+    toxicity_dir: Path | str | None = None,
+    *,
+    batch_size: int = 256,
+) -> GNNPredictor:
+    """Check the model directories and return a :class:`GNNPredictor` for them.
+
+    The networks are loaded here once (to fail early) and again lazily in each worker.
+
+    Raises:
+        ModelFileError: a directory lacks its files, holds the wrong kind of model, or
+            its weights do not load; or both directories are None.
+    """
+    if solubility_dir is None and toxicity_dir is None:
+        raise ModelFileError("give at least one of solubility_dir, toxicity_dir")
+    for directory, kind in ((solubility_dir, "solubility"), (toxicity_dir, "toxicity")):
+        if directory is None:
+            continue
+        meta = read_model_metadata(Path(directory))
+        if meta["kind"] != kind:
+            raise ModelFileError(f"{directory}: holds a {meta['kind']!r} model, expected {kind!r}")
+        _load_cached(Path(directory), batch_size)
+    return GNNPredictor(
+        Path(solubility_dir) if solubility_dir is not None else None,
+        Path(toxicity_dir) if toxicity_dir is not None else None,
+        batch_size,
+    )

@@ -1,0 +1,352 @@
+"""Triage driver: stream a library, standardize, identify, filter, predict, embed.
+
+Plain functions, no Prefect. :func:`triage_library` streams a file in chunks of
+``settings.chunk_size`` records; rule filters (and GNN filters and conformers, when asked)
+run in worker processes, one chunk per task, at most ``2 * n_workers`` chunks in flight, so
+memory does not grow with the library size (except the set of InChIKeys seen, about 100 bytes
+per unique molecule, needed to mark duplicates). Chunks come back in input order.
+
+Example::
+
+    from molecules import TriageSettings, triage_library
+
+    for chunk in triage_library("data/esol_delaney.csv", TriageSettings()):
+        store(chunk.results)
+    print(chunk.summary.n_passed, chunk.summary.rejected_by_reason)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from rdkit import Chem
+
+from molecules.conformers import generate_conformer
+from molecules.descriptors import DESCRIPTOR_NAMES, MolContext
+from molecules.errors import ConformerError, FilterConfigError, MoleculeParseError
+from molecules.filters import RuleFilter, apply_rule_filters, enabled_filters
+from molecules.filters import validate_filter_settings
+from molecules.gnn.predict import GNNPredictor
+from molecules.gnn.solubility_filter import check_solubility
+from molecules.gnn.toxicity_filter import check_toxicity
+from molecules.io import RawRecord, iter_record_chunks, read_library
+from molecules.results import MoleculeResult, SummaryCounter, TriageChunk, TriageSummary
+from molecules.settings import TriageSettings
+from molecules.standardize import identify_mol, parse_molblock, parse_smiles
+
+ProgressCallback = Callable[[TriageSummary], None]
+_INPUT_TEXT_CHARS = 200
+
+
+def _clean_text(text: str) -> str:
+    """Replace surrogate-escaped (non-UTF-8) bytes by U+FFFD so results serialize."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def triage_record(
+    record: RawRecord,
+    settings: TriageSettings,
+    *,
+    all_reasons: bool = False,
+    filters: list[RuleFilter] | None = None,
+) -> tuple[MoleculeResult, Chem.Mol | None]:
+    """Parse, standardize, identify and rule-filter one molecule record.
+
+    Returns:
+        The result and the standardized molecule (None when invalid), for later stages.
+    """
+    names = (_clean_text(record.name),) if record.name else ()
+    input_text = _clean_text(record.text[:_INPUT_TEXT_CHARS]) if record.kind == "smiles" else ""
+    try:
+        if record.kind == "smiles":
+            mol = parse_smiles(record.text, max_length=settings.max_smiles_length)
+        else:
+            mol = parse_molblock(record.text)
+        std = identify_mol(
+            mol,
+            strip_salts=settings.strip_salts,
+            canonical_tautomer=settings.tautomer_canonicalization,
+        )
+    except MoleculeParseError as exc:
+        return MoleculeResult(record.source, input_text, None, None, names, False, (exc.reason,)), None
+    ctx = MolContext(std.mol)
+    reasons = apply_rule_filters(ctx, settings, all_reasons=all_reasons, filters=filters)
+    if not reasons:
+        for name in settings.report_descriptors:
+            ctx.get(name)
+    result = MoleculeResult(
+        source=record.source,
+        input_text=input_text,
+        inchikey=std.inchikey,
+        smiles=std.smiles,
+        names=names,
+        passed=not reasons,
+        reasons=reasons,
+        notes=std.notes,
+        descriptors=ctx.computed(),
+    )
+    return result, std.mol
+
+
+def _apply_gnn(
+    results: list[MoleculeResult],
+    mols: list[Chem.Mol | None],
+    gnn: GNNPredictor,
+    settings: TriageSettings,
+    all_reasons: bool,
+) -> None:
+    """Add GNN predictions and reasons in place (passed molecules, or all valid ones)."""
+    todo = [
+        i for i, (r, m) in enumerate(zip(results, mols, strict=True))
+        if m is not None and (r.passed or all_reasons)
+    ]  # fmt: skip
+    step = settings.gnn_batch_size
+    for start in range(0, len(todo), step):
+        batch = todo[start : start + step]
+        pred = gnn.predict([mols[i] for i in batch])  # type: ignore[misc]
+        for j, i in enumerate(batch):
+            predictions: dict[str, float] = {}
+            new: tuple[str, ...] = ()
+            if not pred.ok[j]:
+                new = ("gnn_featurization_failed",)
+            else:
+                if pred.log_solubility is not None:
+                    predictions["log_solubility"] = float(pred.log_solubility[j])
+                    new += check_solubility(float(pred.log_solubility[j]), settings)
+                if pred.toxicity is not None:
+                    probs = pred.toxicity[j]
+                    predictions.update(
+                        {f"tox:{t}": float(p) for t, p in zip(pred.toxicity_tasks, probs)}
+                    )
+                    new += check_toxicity(probs, pred.toxicity_tasks, settings)
+            r = results[i]
+            reasons = r.reasons + new
+            results[i] = replace(r, predictions=predictions, reasons=reasons, passed=not reasons)
+
+
+def _apply_conformers(
+    results: list[MoleculeResult], mols: list[Chem.Mol | None], settings: TriageSettings
+) -> None:
+    """Embed conformers for passed molecules in place, recording failures."""
+    for i, (r, mol) in enumerate(zip(results, mols, strict=True)):
+        if not r.passed or mol is None:
+            continue
+        try:
+            conf = generate_conformer(
+                mol,
+                n_conformers=settings.n_conformers,
+                seed=settings.conformer_seed,
+                max_iterations=settings.mmff_max_iterations,
+            )
+        except ConformerError as exc:
+            results[i] = replace(r, conformer_error=exc.reason)
+        else:
+            results[i] = replace(r, conformer=conf)
+
+
+def triage_records(
+    records: Sequence[RawRecord],
+    settings: TriageSettings,
+    *,
+    all_reasons: bool = False,
+    gnn: GNNPredictor | None = None,
+    with_conformers: bool = False,
+) -> list[MoleculeResult]:
+    """Triage one chunk in this process: one result per molecule record (skip records dropped).
+
+    Duplicates are not marked here (that needs the whole run; see :func:`triage_library`).
+    """
+    filters = enabled_filters(settings)
+    results: list[MoleculeResult] = []
+    mols: list[Chem.Mol | None] = []
+    for record in records:
+        if record.kind == "skip":
+            continue
+        result, mol = triage_record(record, settings, all_reasons=all_reasons, filters=filters)
+        results.append(result)
+        mols.append(mol)
+    if gnn is not None:
+        _apply_gnn(results, mols, gnn, settings, all_reasons)
+    if with_conformers:
+        _apply_conformers(results, mols, settings)
+    return results
+
+
+# ---- worker processes -------------------------------------------------------------------
+
+_WORKER_ARGS: dict[str, object] = {}
+
+
+def _init_worker(
+    settings: TriageSettings, all_reasons: bool, gnn: GNNPredictor | None, conformers: bool
+) -> None:
+    if gnn is not None:
+        import torch
+
+        torch.set_num_threads(1)
+    _WORKER_ARGS.update(settings=settings, all_reasons=all_reasons, gnn=gnn, conformers=conformers)
+
+
+def _work_chunk(records: list[RawRecord]) -> list[MoleculeResult]:
+    return triage_records(
+        records,
+        _WORKER_ARGS["settings"],  # type: ignore[arg-type]
+        all_reasons=bool(_WORKER_ARGS["all_reasons"]),
+        gnn=_WORKER_ARGS["gnn"],  # type: ignore[arg-type]
+        with_conformers=bool(_WORKER_ARGS["conformers"]),
+    )
+
+
+def resolve_workers(settings: TriageSettings) -> int:
+    """Worker processes to use: ``settings.n_workers`` or, when 0, the usable CPU count."""
+    if settings.n_workers:
+        return settings.n_workers
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _mark_duplicates(results: list[MoleculeResult], seen: set[str]) -> list[MoleculeResult]:
+    """Mark repeats of an InChIKey as ``duplicate``; merge names of in-chunk repeats."""
+    first_in_chunk: dict[str, int] = {}
+    out = list(results)
+    for i, r in enumerate(out):
+        key = r.inchikey
+        if key is None:
+            continue
+        if key in seen:
+            out[i] = replace(r, passed=False, reasons=("duplicate",))
+            j = first_in_chunk.get(key)
+            if j is not None and r.names:
+                first = out[j]
+                merged = first.names + tuple(n for n in r.names if n not in first.names)
+                out[j] = replace(first, names=merged)
+        else:
+            seen.add(key)
+            first_in_chunk[key] = i
+    return out
+
+
+def triage_library(
+    path: Path | str,
+    settings: TriageSettings,
+    *,
+    all_reasons: bool = False,
+    gnn: GNNPredictor | None = None,
+    with_conformers: bool = False,
+    smiles_column: str | None = None,
+    name_column: str | None = None,
+    progress: ProgressCallback | None = None,
+    start_method: str = "forkserver",
+) -> Iterator[TriageChunk]:
+    """Triage a library file chunk by chunk.
+
+    Args:
+        path: SMILES (``.smi``), CSV/TSV or SDF file, each optionally ``.gz``.
+        settings: thresholds and switches (``chunk_size``, ``n_workers``, filters, GNN).
+        all_reasons: run every filter and record every failing rule; default stops at the
+            first failing filter (filters run cheapest first).
+        gnn: trained models (:func:`molecules.gnn.predict.load_gnn_predictor`) to run the
+            solubility/toxicity filters on molecules that passed the rule filters; None
+            skips GNN filters.
+        with_conformers: embed a lowest-energy MMFF94 conformer for passed molecules.
+        smiles_column, name_column: CSV columns (default: the ``smiles`` column, no names).
+        progress: called with the cumulative summary after every chunk.
+        start_method: multiprocessing start method of the workers.
+
+    Yields:
+        :class:`TriageChunk` in input order; at least one (empty) chunk for an empty file.
+
+    Raises:
+        InputFileError: the file is missing, unreadable, of unknown format, or corrupt.
+        FilterConfigError: an unusable filter setting (e.g. invalid SMARTS).
+    """
+    validate_filter_settings(settings)
+    for name in settings.report_descriptors:
+        if name not in DESCRIPTOR_NAMES:
+            raise FilterConfigError(f"unknown descriptor {name!r} in report_descriptors")
+    records = read_library(path, smiles_column=smiles_column, name_column=name_column)
+    counter = SummaryCounter()
+    start = time.perf_counter()
+    seen: set[str] = set()
+
+    def emit(index: int, chunk: list[RawRecord], results: list[MoleculeResult]) -> TriageChunk:
+        for record in chunk:
+            if record.kind == "skip" and record.skip_reason:
+                counter.skipped[record.skip_reason] += 1
+        marked = _mark_duplicates(results, seen)
+        for r in marked:
+            counter.add(r)
+        summary = counter.snapshot(time.perf_counter() - start)
+        if progress is not None:
+            progress(summary)
+        return TriageChunk(index, tuple(marked), summary)
+
+    chunks = iter_record_chunks(records, settings.chunk_size)
+    n_workers = resolve_workers(settings)
+    if n_workers == 1:
+        produced: Iterator[TriageChunk] = (
+            emit(index, chunk, triage_records(
+                chunk, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=with_conformers
+            ))
+            for index, chunk in enumerate(chunks)
+        )  # fmt: skip
+    else:
+        init_args = (settings, all_reasons, gnn, with_conformers)
+        produced = _run_pool(chunks, n_workers, start_method, emit, init_args)
+    any_chunk = False
+    for triaged in produced:
+        any_chunk = True
+        yield triaged
+    if not any_chunk:
+        yield TriageChunk(0, (), counter.snapshot(time.perf_counter() - start))
+
+
+def _run_pool(
+    chunks: Iterator[list[RawRecord]],
+    n_workers: int,
+    start_method: str,
+    emit: Callable[[int, list[RawRecord], list[MoleculeResult]], TriageChunk],
+    init_args: tuple[TriageSettings, bool, GNNPredictor | None, bool],
+) -> Iterator[TriageChunk]:
+    """Fan chunks out to ``n_workers`` processes, ``2 * n_workers`` in flight, in order."""
+    context = get_context(start_method)
+    if start_method == "forkserver":
+        context.set_forkserver_preload(["molecules.triage"])
+    pending: deque[tuple[int, list[RawRecord], Future[list[MoleculeResult]]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=init_args
+    ) as pool:
+        for index, chunk in enumerate(chunks):
+            pending.append((index, chunk, pool.submit(_work_chunk, chunk)))
+            if len(pending) >= 2 * n_workers:
+                i, c, fut = pending.popleft()
+                yield emit(i, c, fut.result())
+        while pending:
+            i, c, fut = pending.popleft()
+            yield emit(i, c, fut.result())
+
+
+def triage_smiles(
+    smiles: Iterable[str],
+    settings: TriageSettings,
+    *,
+    all_reasons: bool = False,
+    gnn: GNNPredictor | None = None,
+    with_conformers: bool = False,
+) -> list[MoleculeResult]:
+    """Triage in-memory SMILES in this process (duplicates marked); for small batches."""
+    validate_filter_settings(settings)
+    records = [RawRecord(i, "smiles", s) for i, s in enumerate(smiles, start=1)]
+    results = triage_records(
+        records, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=with_conformers
+    )
+    return _mark_duplicates(results, set())
