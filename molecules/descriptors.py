@@ -11,7 +11,7 @@ Names, meanings and units (all floats in the returned dict):
 ``rotb``    rotatable bonds (RDKit strict definition)
 ``heavy``   heavy-atom count
 ``qed``     quantitative estimate of drug-likeness (Bickerton 2012), 0..1
-``sa``      synthetic accessibility (Ertl & Schuffenhauer 2009), 1 (easy)..10 (hard)
+``sa_score`` synthetic accessibility (Ertl & Schuffenhauer 2009), 1 (easy)..10 (hard)
 ========== ==========================================================
 """
 
@@ -28,7 +28,7 @@ from rdkit import Chem, RDConfig
 from rdkit.Chem import QED, Crippen, Descriptors, rdMolDescriptors
 
 DESCRIPTOR_NAMES: tuple[str, ...] = (
-    "mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa",
+    "mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa_score",
 )  # fmt: skip
 
 
@@ -66,7 +66,7 @@ _CALCULATORS: dict[str, Callable[[Chem.Mol], float]] = {
     "rotb": rdMolDescriptors.CalcNumRotatableBonds,
     "heavy": lambda m: m.GetNumHeavyAtoms(),
     "qed": QED.qed,
-    "sa": compute_sa_score,
+    "sa_score": compute_sa_score,
 }
 
 

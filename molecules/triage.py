@@ -125,7 +125,8 @@ def _apply_gnn(
                     predictions.update(
                         {f"tox:{t}": float(p) for t, p in zip(pred.toxicity_tasks, probs)}
                     )
-                    new += check_toxicity(probs, pred.toxicity_tasks, settings)
+                    if all_reasons or not new:  # stop at the first failing filter
+                        new += check_toxicity(probs, pred.toxicity_tasks, settings)
             r = results[i]
             reasons = r.reasons + new
             results[i] = replace(r, predictions=predictions, reasons=reasons, passed=not reasons)

@@ -12,7 +12,7 @@ from molecules.settings import TriageSettings
 
 def check_sa_score(ctx: MolContext, settings: TriageSettings) -> tuple[str, ...]:
     """Reason ``sa_score`` when SA > ``sa_score_max``, else ``()``."""
-    return ("sa_score",) if ctx.get("sa") > settings.sa_score_max else ()
+    return ("sa_score",) if ctx.get("sa_score") > settings.sa_score_max else ()
 
 
 FILTER = RuleFilter(

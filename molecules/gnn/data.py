@@ -1,7 +1,7 @@
 """Training data of the GNN filters and their seeded random split.
 
 ESOL (Delaney 2004): 1,128 molecules, measured log10 aqueous solubility in mol/L.
-Tox21: 7,831 molecules, 12 binary assay outcomes; blank = not measured.
+Tox21: 8,014 rows (183 repeated SMILES), 12 binary assay outcomes; blank = not measured.
 """
 
 from __future__ import annotations

@@ -116,4 +116,4 @@ def test_descriptors_of_aspirin() -> None:
     assert d["mw"] == pytest.approx(180.159, abs=1e-3)
     assert (d["hbd"], d["hba"], d["heavy"]) == (1.0, 4.0, 13.0)
     assert d["tpsa"] == pytest.approx(63.6, abs=0.1)
-    assert 0.0 < d["qed"] < 1.0 and 1.0 <= d["sa"] <= 10.0
+    assert 0.0 < d["qed"] < 1.0 and 1.0 <= d["sa_score"] <= 10.0
