@@ -1,0 +1,185 @@
+"""``dmpnn``: an ensemble of DeepChem ``DMPNNModel`` directed message-passing networks.
+
+Each member is a DeepChem 2.8 ``DMPNNModel`` (regression, one task) trained from its own
+seed on its own bootstrap resample of the training set (targets standardized). Graphs are
+featurized once (:func:`surrogates.featurize.dmpnn_graphs`); at prediction each chunk of
+molecules is turned once into sparse operators that every member reuses
+(:mod:`surrogates.dmpnn_infer`, checked against DeepChem's forward). The prediction is the
+members' mean; the uncertainty is their standard deviation (ddof 0), in target units.
+
+Weights are saved as one torch ``state_dict`` per member and loaded with
+``torch.load(..., weights_only=True)``: tensors only, no pickled code.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
+from surrogates.dmpnn_infer import build_operators, ensemble_forward
+from surrogates.errors import WeightsIntegrityError
+from surrogates.featurize import collate_graphs, pad_graph_widths
+from surrogates.settings import SurrogateSettings
+
+META_NAME = "dmpnn.json"
+PREDICT_CHUNK = 512
+
+
+def _network_kwargs(settings: SurrogateSettings) -> dict[str, Any]:
+    return {
+        "mode": "regression",
+        "n_tasks": 1,
+        "enc_hidden": settings.dmpnn_hidden,
+        "depth": settings.dmpnn_depth,
+        "ffn_hidden": settings.dmpnn_ffn_hidden,
+        "ffn_layers": settings.dmpnn_ffn_layers,
+    }
+
+
+def train_member(
+    graphs: tuple[Any, ...], y_std: np.ndarray, settings: SurrogateSettings, seed: int
+) -> torch.nn.Module:
+    """Train one DeepChem ``DMPNNModel`` and return its network in eval mode.
+
+    Args:
+        graphs: ``n`` training graphs (already resampled if bootstrapping).
+        y_std: standardized targets, shape ``(n,)``.
+        settings: model sizes, epochs, batch size, learning rate.
+        seed: seeds weight initialization and the epoch shuffles.
+    """
+    from deepchem.models.torch_models import DMPNNModel
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    labels = y_std.astype(np.float32).reshape(-1, 1)
+    batch_size = settings.dmpnn_batch_size
+
+    def generator() -> Iterator[tuple[list[Any], list[np.ndarray], list[np.ndarray]]]:
+        for _ in range(settings.epochs):
+            order = rng.permutation(len(graphs))
+            for start in range(0, len(order), batch_size):
+                idx = order[start : start + batch_size]
+                yield (
+                    pad_graph_widths([graphs[i] for i in idx]),
+                    [labels[idx]],
+                    [np.ones_like(labels[idx])],
+                )
+
+    with tempfile.TemporaryDirectory(prefix="qdp-dmpnn-") as model_dir:
+        model = DMPNNModel(
+            batch_size=batch_size,
+            learning_rate=settings.dmpnn_learning_rate,
+            model_dir=model_dir,
+            device=torch.device("cpu"),
+            log_frequency=10**9,
+            **_network_kwargs(settings),
+        )
+        model.fit_generator(generator(), checkpoint_interval=0)
+    network: torch.nn.Module = model.model
+    return network.eval()
+
+
+def _new_network(settings: SurrogateSettings) -> torch.nn.Module:
+    from deepchem.models.torch_models.dmpnn import DMPNN
+
+    return DMPNN(**_network_kwargs(settings)).eval()
+
+
+@register_surrogate
+class DMPNNEnsembleSurrogate(BaseSurrogate):
+    """Ensemble of ``settings.n_members`` DeepChem DMPNN models (seeds ``seed + i``)."""
+
+    name = "dmpnn"
+    uses_graphs = True
+
+    def __init__(self, settings: SurrogateSettings | None = None) -> None:
+        super().__init__(settings)
+        self._members: list[torch.nn.Module] = []
+        self._y_mean = 0.0
+        self._y_scale = 1.0
+
+    def _fit(self, features: FeatureSet, y: np.ndarray) -> None:
+        assert features.graphs is not None
+        s = self.settings
+        self._y_mean = float(y.mean())
+        self._y_scale = float(y.std()) or 1.0
+        y_std = (y - self._y_mean) / self._y_scale
+        n = len(y)
+        members = []
+        for i in range(s.n_members):
+            seed = s.seed + i
+            if s.dmpnn_bootstrap and s.n_members > 1:
+                idx = np.random.default_rng(10_007 * seed + 1).integers(0, n, size=n)
+            else:
+                idx = np.arange(n)
+            graphs = tuple(features.graphs[j] for j in idx)
+            members.append(train_member(graphs, y_std[idx], s, seed))
+        self._members = members
+
+    def predict_members(self, features: FeatureSet, *, reference: bool = False) -> np.ndarray:
+        """Per-member predictions in target units, array of shape ``(n_members, n)``.
+
+        Args:
+            features: from :meth:`featurize` (graphs required).
+            reference: run DeepChem's own ``DMPNN.forward`` per member instead of the
+                shared-operator path of :mod:`surrogates.dmpnn_infer` (same numbers to
+                float32 rounding; used by the tests).
+        """
+        self._check_fitted()
+        if features.graphs is None:
+            raise ValueError("'dmpnn' needs graph features; use this model's featurize()")
+        out = np.empty((len(self._members), len(features)), dtype=np.float64)
+        with torch.inference_mode():
+            for start in range(0, len(features), PREDICT_CHUNK):
+                chunk = features.graphs[start : start + PREDICT_CHUNK]
+                stop = start + len(chunk)
+                if reference:
+                    batch = collate_graphs(chunk)
+                    for m, network in enumerate(self._members):
+                        out[m, start:stop] = network(batch).reshape(-1).double().numpy()
+                else:
+                    ops = build_operators(chunk)
+                    out[:, start:stop] = ensemble_forward(self._members, ops).double().numpy()
+        return out * self._y_scale + self._y_mean
+
+    def _predict(self, features: FeatureSet) -> tuple[np.ndarray, np.ndarray]:
+        per_member = self.predict_members(features)
+        return per_member.mean(0), per_member.std(0)
+
+    def _save_weights(self, directory: Path) -> list[Path]:
+        meta = directory / META_NAME
+        meta.write_text(
+            json.dumps(
+                {"n_members": len(self._members), "y_mean": self._y_mean, "y_scale": self._y_scale}
+            )
+        )
+        files = [meta]
+        for i, network in enumerate(self._members):
+            path = directory / f"member_{i}.pt"
+            torch.save(network.state_dict(), path)
+            files.append(path)
+        return files
+
+    def _load_weights(self, directory: Path) -> None:
+        meta = json.loads((directory / META_NAME).read_text())
+        members = []
+        for i in range(int(meta["n_members"])):
+            network = _new_network(self.settings)
+            state = torch.load(directory / f"member_{i}.pt", weights_only=True, map_location="cpu")
+            try:
+                network.load_state_dict(state)
+            except RuntimeError as exc:
+                raise WeightsIntegrityError(
+                    f"member_{i}.pt does not fit the network: {exc}"
+                ) from exc
+            members.append(network.eval())
+        self._members = members
+        self._y_mean = float(meta["y_mean"])
+        self._y_scale = float(meta["y_scale"])
