@@ -12,7 +12,8 @@ import sys
 import typer
 
 from molecules.errors import MoleculesError
-from pipeline.cli import db, demo, train_filters, triage
+from surrogates.errors import SurrogateError
+from pipeline.cli import db, demo, predict, serve, train_filters, triage
 from pipeline.errors import QdpError
 
 app = typer.Typer(
@@ -26,6 +27,8 @@ app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
 app.command("triage")(triage.triage)
 app.command("train-filters")(train_filters.train_filters)
+app.command("predict")(predict.predict)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:
@@ -33,6 +36,6 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="qdp: %(levelname)s: %(message)s")
     try:
         app()
-    except (QdpError, MoleculesError) as exc:
+    except (QdpError, MoleculesError, SurrogateError) as exc:
         typer.echo(f"qdp: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        sys.exit(getattr(exc, "exit_code", 1))

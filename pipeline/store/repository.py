@@ -190,11 +190,15 @@ class Store:
             query = select(SurrogateModel).where(SurrogateModel.model_key == row["model_key"])
             return session.scalars(query).one()
 
-    def latest_model(self, kind: str | None = None, target: str | None = None) -> SurrogateModel | None:
-        """The newest model, optionally of one kind and target."""
+    def latest_model(
+        self, kind: str | Sequence[str] | None = None, target: str | None = None
+    ) -> SurrogateModel | None:
+        """The newest model, optionally of one kind (or any of several) and one target."""
         query = select(SurrogateModel).order_by(SurrogateModel.id.desc()).limit(1)
-        if kind is not None:
+        if isinstance(kind, str):
             query = query.where(SurrogateModel.kind == kind)
+        elif kind is not None:
+            query = query.where(SurrogateModel.kind.in_(list(kind)))
         if target is not None:
             query = query.where(SurrogateModel.target == target)
         with self.session() as session:

@@ -1,0 +1,1 @@
+"""The qdp REST API (FastAPI): predictions, stored results, models, campaigns."""

@@ -1,0 +1,25 @@
+"""``qdp serve``: run the REST API with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pipeline.cli.common import ConfigOption, settings_from
+
+
+def serve(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option("--host", help="Bind address [api.host].")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port [api.port].")] = None,
+) -> None:
+    """Serve the REST API (predictions, stored results); OpenAPI docs at /docs."""
+    import uvicorn
+
+    from pipeline.api.app import create_app
+
+    settings = settings_from(config)
+    app = create_app(settings)
+    uvicorn.run(app, host=host or settings.api.host, port=port or settings.api.port,
+                log_level="warning")
