@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 from rdkit import Chem, RDConfig
 from rdkit.Chem import QED, Crippen, Descriptors, rdMolDescriptors
 
@@ -77,11 +78,20 @@ class MolContext:
     only when a filter (or the final report) needs it.
     """
 
-    __slots__ = ("mol", "_values")
+    __slots__ = ("mol", "_values", "_pattern_fp")
 
     def __init__(self, mol: Chem.Mol) -> None:
         self.mol = mol
         self._values: dict[str, float] = {}
+        self._pattern_fp: np.ndarray | None = None
+
+    def pattern_fingerprint(self) -> np.ndarray:
+        """Packed RDKit pattern fingerprint (uint64, 2048 bits), computed once."""
+        if self._pattern_fp is None:
+            from molecules.filters.catalog import pack_pattern_fingerprint
+
+            self._pattern_fp = pack_pattern_fingerprint(self.mol)
+        return self._pattern_fp
 
     def get(self, name: str) -> float:
         """Return descriptor ``name`` (see module docstring), computing it on first use.

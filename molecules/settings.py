@@ -75,4 +75,7 @@ class GNNTrainingSettings(BaseModel):
     ffn_layers: int = Field(default=2, ge=1)
     dropout: float = Field(default=0.0, ge=0.0, lt=1.0)
     max_molecules: int | None = Field(default=None, ge=10, description="subsample for tests")
+    torch_threads: int = Field(
+        default=1, ge=1, description="torch intra-op threads; 1 is fastest on shared 2-core hosts"
+    )
     split_fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)

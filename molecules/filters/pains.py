@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from molecules.descriptors import MolContext
 from molecules.filters.base import RuleFilter
-from molecules.filters.catalog import load_pains_catalog
+from molecules.filters.catalog import load_pains_catalog, load_screened_pains
 from molecules.settings import TriageSettings
 
 
@@ -18,9 +18,9 @@ def match_pains(ctx: MolContext, settings: TriageSettings) -> list[str]:
 
 
 def check_pains(ctx: MolContext, settings: TriageSettings) -> tuple[str, ...]:
-    """Reason ``pains`` when any alert matches, else ``()``."""
-    catalog = load_pains_catalog(tuple(settings.pains_families))
-    return ("pains",) if catalog.HasMatch(ctx.mol) else ()
+    """Reason ``pains`` when any alert matches, else ``()`` (pattern-fingerprint screened)."""
+    catalog = load_screened_pains(tuple(settings.pains_families))
+    return ("pains",) if catalog.has_match(ctx.mol, ctx.pattern_fingerprint()) else ()
 
 
 FILTER = RuleFilter(

@@ -94,7 +94,8 @@ class GNNPredictor:
         if self.solubility_dir is not None:
             model, meta = _load_cached(self.solubility_dir, self.batch_size)
             log_s = np.full(n, np.nan)
-            log_s[ok] = predict_graphs(model, graphs, mode=meta["mode"])[:, 0]
+            raw = predict_graphs(model, graphs, mode=meta["mode"])[:, 0]
+            log_s[ok] = raw * float(meta.get("y_std", 1.0)) + float(meta.get("y_mean", 0.0))
         if self.toxicity_dir is not None:
             model, meta = _load_cached(self.toxicity_dir, self.batch_size)
             tasks = tuple(meta["tasks"])

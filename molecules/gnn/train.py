@@ -96,7 +96,10 @@ def _train(
 ) -> TrainingReport:
     import deepchem as dc
 
+    import torch
+
     start = time.perf_counter()
+    torch.set_num_threads(settings.torch_threads)
     seed_everything(settings.seed)
     if settings.max_molecules is not None and len(data.smiles) > settings.max_molecules:
         pick = np.random.default_rng(settings.seed).permutation(len(data.smiles))
@@ -126,10 +129,13 @@ def _train(
         batch_size=settings.batch_size,
         learning_rate=settings.learning_rate,
     )
-    train_set = dc.data.NumpyDataset(g_tr, d_tr.y, w_train)
+    # regression targets are standardized with train-set statistics (undone at prediction)
+    y_mean = float(d_tr.y.mean()) if mode == "regression" else 0.0
+    y_std = (float(d_tr.y.std()) or 1.0) if mode == "regression" else 1.0
+    train_set = dc.data.NumpyDataset(g_tr, (d_tr.y - y_mean) / y_std, w_train)
 
     def score(g: np.ndarray, d: LabelledSet) -> float:
-        pred = predict_graphs(model, g, mode=mode)
+        pred = predict_graphs(model, g, mode=mode) * y_std + y_mean
         return rmse(d.y, pred) if mode == "regression" else mean_roc_auc(d.y, d.w, pred)
 
     better = (lambda a, b: a < b) if mode == "regression" else (lambda a, b: a > b)
@@ -159,6 +165,8 @@ def _train(
         "hidden_size": settings.hidden_size,
         "depth": settings.depth,
         "ffn_layers": settings.ffn_layers,
+        "y_mean": y_mean,
+        "y_std": y_std,
         "training": settings.model_dump(mode="json"),
         "best_epoch": best_epoch,
         "metrics": metrics,

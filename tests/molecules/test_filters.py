@@ -117,3 +117,18 @@ def test_descriptors_of_aspirin() -> None:
     assert (d["hbd"], d["hba"], d["heavy"]) == (1.0, 4.0, 13.0)
     assert d["tpsa"] == pytest.approx(63.6, abs=0.1)
     assert 0.0 < d["qed"] < 1.0 and 1.0 <= d["sa_score"] <= 10.0
+
+
+def test_screened_pains_agrees_with_rdkit_catalog() -> None:
+    from rdkit import Chem, RDConfig
+
+    from molecules.filters.catalog import load_pains_catalog, load_screened_pains
+
+    path = f"{RDConfig.RDDataDir}/NCI/first_5K.smi"
+    with open(path) as fh:
+        smiles = [line.split()[0] for _, line in zip(range(600), fh, strict=False)]
+    mols = [m for m in (Chem.MolFromSmiles(s) for s in smiles + [RHODANINE]) if m is not None]
+    screened, full = load_screened_pains(), load_pains_catalog()
+    got = [screened.has_match(m, MolContext(m).pattern_fingerprint()) for m in mols]
+    assert got == [full.HasMatch(m) for m in mols]
+    assert sum(got) >= 10  # the sample holds real PAINS hits

@@ -84,3 +84,17 @@ def test_duplicates_merged_names_kept() -> None:
     results = triage_smiles([ASPIRIN, "OC(=O)c1ccccc1OC(C)=O", "CCO"], settings)
     assert results[0].passed and results[0].inchikey == ASPIRIN_KEY
     assert results[1].reasons == ("duplicate",) and results[1].inchikey == ASPIRIN_KEY
+
+
+def test_cleanup_shortcut_equals_rdkit_cleanup() -> None:
+    from rdkit import RDConfig
+    from rdkit.Chem.MolStandardize import rdMolStandardize
+
+    from molecules.standardize import cleanup_mol
+
+    with open(f"{RDConfig.RDDataDir}/NCI/first_5K.smi") as fh:
+        smiles = [line.split()[0] for _, line in zip(range(400), fh, strict=False)]
+    smiles += ["CC[N+](=O)[O-]", "C[S+]([O-])C", "c1cc[n+]([O-])cc1", "[Na+].[O-]C(=O)C", "CN=[N+]=[N-]"]
+    mols = [m for m in (Chem.MolFromSmiles(s) for s in smiles) if m is not None]
+    for mol in mols:
+        assert Chem.MolToSmiles(cleanup_mol(mol)) == Chem.MolToSmiles(rdMolStandardize.Cleanup(mol))

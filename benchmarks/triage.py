@@ -1,0 +1,280 @@
+"""Triage throughput and memory benchmark (issue 3). Prints a table; ``--json`` prints JSON.
+
+Builds a library of distinct drug-like molecules from the shipped sets (ESOL, Tox21) and
+RDKit's ``Data/NCI/first_5K.smi``, each seed enumerated with simple substitutions (H -> CH3,
+F, Cl, OH, NH2, CN, OCH3, CF3 on every C-H), written as a SMILES file, then measures:
+
+1. SMILES parse only (``Chem.MolFromSmiles``), one core;
+2. rule filters end to end (read, standardize, InChIKey, dedup, every default rule filter,
+   descriptors of passed molecules) with all cores, through ``triage_library``;
+3. GNN filters: solubility + Tox21 DMPNN prediction (featurize once, both models) on
+   standardized molecules, one core, and rules + GNN end to end with all cores;
+4. peak memory (resident, whole process tree) of the identity stage at two library sizes.
+
+Each measurement runs in a fresh subprocess; peak memory is sampled every 0.1 s with psutil.
+GNN models have the default architecture (:class:`GNNTrainingSettings`) and are trained for
+one epoch on 200 molecules (speed does not depend on the weights) unless ``--gnn-dirs``
+gives trained ones. The host is shared: run twice and take the better, and read ``load``.
+
+Usage::
+
+    python benchmarks/triage.py [--n 50000] [--memory-sizes 50000 200000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SUBSTITUENTS = ("C", "F", "Cl", "O", "N", "C#N", "OC", "C(F)(F)F")
+
+
+def seed_smiles() -> list[str]:
+    """Drug-like seeds: valid, organic, 8-45 heavy atoms, one component, unique."""
+    import csv
+    import gzip
+
+    from rdkit import Chem, RDConfig, RDLogger
+
+    RDLogger.DisableLog("rdApp.*")
+    raw: list[str] = []
+    with open(ROOT / "data/esol_delaney.csv", newline="") as fh:
+        raw += [row["smiles"] for row in csv.DictReader(fh)]
+    with gzip.open(ROOT / "data/tox21.csv.gz", "rt", newline="") as fh:
+        raw += [row["smiles"] for row in csv.DictReader(fh)]
+    with open(Path(RDConfig.RDDataDir) / "NCI/first_5K.smi") as fh:
+        raw += [line.split()[0] for line in fh if line.strip()]
+    organic = {"C", "N", "O", "S", "F", "Cl", "Br", "I", "P"}
+    seen: set[str] = set()
+    seeds = []
+    for smi in raw:
+        mol = Chem.MolFromSmiles(smi)
+        if mol is None or "." in smi or not 8 <= mol.GetNumHeavyAtoms() <= 45:
+            continue
+        if any(a.GetSymbol() not in organic or a.GetFormalCharge() for a in mol.GetAtoms()):
+            continue
+        can = Chem.MolToSmiles(mol)
+        if can not in seen:
+            seen.add(can)
+            seeds.append(can)
+    return seeds
+
+
+def _variants(smiles: str) -> Iterator[str]:
+    from rdkit import Chem
+
+    mol = Chem.MolFromSmiles(smiles)
+    sites = [a.GetIdx() for a in mol.GetAtoms() if a.GetSymbol() == "C" and a.GetTotalNumHs()]
+    for site in sites:
+        for sub in SUBSTITUENTS:
+            frag = Chem.MolFromSmiles(sub)
+            combo = Chem.RWMol(Chem.CombineMols(mol, frag))
+            combo.AddBond(site, mol.GetNumAtoms(), Chem.BondType.SINGLE)
+            try:
+                Chem.SanitizeMol(combo)
+            except Exception:  # valence or kekulization trouble: skip this variant
+                continue
+            yield Chem.MolToSmiles(combo)
+
+
+def build_library(n: int, path: Path) -> Path:
+    """Write ``n`` distinct molecules (seeds first, then round-robin variants) to ``path``."""
+    if path.exists():
+        return path
+    seeds = seed_smiles()
+    seen = set(seeds[:n])
+    out = list(seeds[:n])
+    generators = [_variants(s) for s in seeds]
+    while len(out) < n and generators:
+        alive = []
+        for gen in generators:
+            for smi in gen:
+                if smi not in seen:
+                    seen.add(smi)
+                    out.append(smi)
+                    break
+            else:
+                continue
+            alive.append(gen)
+            if len(out) >= n:
+                break
+        generators = alive
+    tmp = path.with_suffix(".part")
+    tmp.write_text("".join(f"{s} mol{i}\n" for i, s in enumerate(out)))
+    tmp.rename(path)
+    return path
+
+
+class PeakMemory:
+    """Samples resident memory (MiB) of this process and all its children every 0.1 s."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._proc = psutil.Process()
+        self.peak_tree_mib = 0.0
+        self.peak_main_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                main = self._proc.memory_info().rss
+                tree = main + sum(c.memory_info().rss for c in self._proc.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.peak_main_mib = max(self.peak_main_mib, main / 2**20)
+            self.peak_tree_mib = max(self.peak_tree_mib, tree / 2**20)
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict[str, float]:
+    """One measurement in this (fresh) process; returns numbers for the table."""
+    from molecules.settings import TriageSettings
+    from molecules.triage import resolve_workers, triage_library
+
+    if kind == "parse":
+        from rdkit import Chem, RDLogger
+
+        RDLogger.DisableLog("rdApp.*")
+        lines = [line.split()[0] for line in library.read_text().splitlines()]
+        start = time.perf_counter()
+        n_ok = sum(Chem.MolFromSmiles(s) is not None for s in lines)
+        wall = time.perf_counter() - start
+        return {"n": len(lines), "n_ok": n_ok, "wall_s": wall, "mol_per_s": len(lines) / wall}
+    if kind == "gnn_predict":
+        from molecules.gnn.predict import load_gnn_predictor
+        from molecules.standardize import standardize_smiles
+
+        import torch
+
+        torch.set_num_threads(1)
+        gnn = load_gnn_predictor(gnn_dirs[0], gnn_dirs[1])
+        lines = [line.split()[0] for line in library.read_text().splitlines()][:5000]
+        mols = [standardize_smiles(s).mol for s in lines]
+        start = time.perf_counter()
+        for i in range(0, len(mols), 256):
+            gnn.predict(mols[i : i + 256])
+        wall = time.perf_counter() - start
+        return {"n": len(mols), "wall_s": wall, "mol_per_s": len(mols) / wall, "workers": 1}
+    settings = TriageSettings(n_workers=workers)
+    gnn = None
+    if kind == "identity":  # memory runs: identity stage only, filters off
+        settings = TriageSettings(
+            n_workers=workers, veber=False, pains=False, brenk=False, sa_score_max=10.0,
+            lipinski_max_violations=4, report_descriptors=(),
+        )  # fmt: skip
+    if kind == "rules_gnn":
+        from molecules.gnn.predict import load_gnn_predictor
+
+        gnn = load_gnn_predictor(gnn_dirs[0], gnn_dirs[1])
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        for chunk in triage_library(library, settings, gnn=gnn):
+            pass
+        wall = time.perf_counter() - start
+    s = chunk.summary
+    return {
+        "n": s.n_input, "n_passed": s.n_passed, "wall_s": wall, "mol_per_s": s.n_input / wall,
+        "workers": resolve_workers(settings), "peak_tree_mib": mem.peak_tree_mib,
+        "peak_main_mib": mem.peak_main_mib,
+    }  # fmt: skip
+
+
+def run_sub(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--measure", kind, "--library", str(library),
+           "--workers", str(workers), "--gnn-dirs", *gnn_dirs]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"measurement {kind} failed:\n{out.stderr[-3000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["load_1min"] = os.getloadavg()[0]
+    return result
+
+
+def train_speed_models(work: Path) -> list[str]:
+    from molecules.gnn.train import train_solubility_model, train_toxicity_model
+    from molecules.settings import GNNTrainingSettings
+
+    quick = GNNTrainingSettings(epochs=1, max_molecules=200)
+    dirs = [work / "gnn_sol", work / "gnn_tox"]
+    if not (dirs[0] / "weights.pt").exists():
+        train_solubility_model(ROOT / "data/esol_delaney.csv", dirs[0], quick)
+    if not (dirs[1] / "weights.pt").exists():
+        train_toxicity_model(ROOT / "data/tox21.csv.gz", dirs[1], quick)
+    return [str(d) for d in dirs]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=50_000, help="library size for throughput")
+    parser.add_argument("--memory-sizes", type=int, nargs="*", default=[50_000, 200_000])
+    parser.add_argument("--gnn-n", type=int, default=10_000, help="library size, rules+GNN")
+    parser.add_argument("--workers", type=int, default=0, help="0 = all cores")
+    parser.add_argument("--gnn-dirs", nargs="*", default=[], help="solubility and toxicity dirs")
+    parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "qdp_bench")
+    parser.add_argument("--skip", nargs="*", default=[], help="parse rules gnn memory")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--library", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.library, args.workers, args.gnn_dirs)))
+        return
+    work = args.work_dir
+    work.mkdir(parents=True, exist_ok=True)
+    lib = build_library(args.n, work / f"library_{args.n}.smi")
+    rows: dict[str, dict[str, float]] = {}
+    if "parse" not in args.skip:
+        rows["smiles parse only, 1 core"] = run_sub("parse", lib, 1, [])
+    if "rules" not in args.skip:
+        rows["rule filters end to end, all cores"] = run_sub("rules", lib, args.workers, [])
+    if "gnn" not in args.skip:
+        dirs = args.gnn_dirs or train_speed_models(work)
+        rows["GNN predict (sol+tox), 1 core"] = run_sub("gnn_predict", lib, 1, dirs)
+        small = build_library(args.gnn_n, work / f"library_{args.gnn_n}.smi")
+        rows["rules + GNN end to end, all cores"] = run_sub("rules_gnn", small, args.workers, dirs)
+    if "memory" not in args.skip:
+        for size in args.memory_sizes:
+            path = build_library(size, work / f"library_{size}.smi")
+            rows[f"memory: identity stage, {size:,} mol"] = run_sub(
+                "identity", path, args.workers, []
+            )
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    header = f"{'measurement':42s} {'n':>8s} {'wall s':>8s} {'mol/s':>8s} {'peak MiB':>9s} {'load':>5s}"
+    print(header)
+    print("-" * len(header))
+    for name, r in rows.items():
+        peak = f"{r['peak_tree_mib']:9.0f}" if "peak_tree_mib" in r else f"{'-':>9s}"
+        print(
+            f"{name:42s} {int(r['n']):8d} {r['wall_s']:8.1f} {r['mol_per_s']:8.0f} {peak} "
+            f"{r['load_1min']:5.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
