@@ -13,7 +13,7 @@ import typer
 
 from molecules.errors import MoleculesError
 from surrogates.errors import SurrogateError
-from pipeline.cli import db, demo, predict, serve, train_filters, triage
+from pipeline.cli import campaign, db, demo, predict, serve, train_filters, triage
 from pipeline.errors import QdpError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
 app.command("triage")(triage.triage)
 app.command("train-filters")(train_filters.train_filters)
+app.command("campaign")(campaign.campaign)
 app.command("predict")(predict.predict)
 app.command("serve")(serve.serve)
 

@@ -80,12 +80,14 @@ def run_triage(
     out_csv: Path | None = None,
     smiles_column: str | None = None,
     progress: ProgressCallback | None = None,
+    on_chunk: Callable[[TriageChunk], None] | None = None,
 ) -> TriageSummary:
     """Triage ``path`` chunk by chunk, storing every chunk as soon as it is done.
 
     GNN filters use the newest trained models in the store (hash-verified); when none has
     been trained the GNN filters are skipped with a warning. Conformers are embedded for
-    the molecules that pass. ``out_csv`` receives the passed molecules.
+    the molecules that pass. ``out_csv`` receives the passed molecules; ``on_chunk`` sees
+    every stored chunk (e.g. to collect the passed SMILES as a campaign pool).
 
     Returns:
         The run's summary (counts, reasons, throughput).
@@ -108,6 +110,8 @@ def run_triage(
             store_chunk(store, chunk, settings_hash, source=Path(path).name)
             if writer:
                 writer.writerows(_passed_row(r) for r in chunk.results if r.passed)
+            if on_chunk:
+                on_chunk(chunk)
             summary = chunk.summary
     finally:
         if handle:

@@ -76,6 +76,29 @@ class Store:
 
     # -- generic ------------------------------------------------------------------------
 
+    def _upsert_statement(
+        self,
+        table: Table,
+        rows: Sequence[Row],
+        keys: Sequence[str],
+        update_columns: Sequence[str] = (),
+        combine: Callable[[Any, Any], Any] | None = None,
+    ) -> Any:
+        """An ``INSERT … ON CONFLICT (keys)`` statement for this backend.
+
+        On conflict the ``update_columns`` take the new value, or ``combine(new, old)``
+        when given; with no update columns the existing row is kept untouched.
+        """
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(table).values(list(rows))
+        if not update_columns:
+            return statement.on_conflict_do_nothing(index_elements=list(keys))
+        new = statement.excluded
+        return statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={c: combine(new[c], table.c[c]) if combine else new[c] for c in update_columns},
+        )
+
     def _upsert(
         self,
         table: Table,
@@ -84,25 +107,10 @@ class Store:
         update_columns: Sequence[str] = (),
         combine: Callable[[Any, Any], Any] | None = None,
     ) -> int:
-        """One ``INSERT … ON CONFLICT (keys)`` statement in its own transaction.
-
-        On conflict the ``update_columns`` take the new value, or ``combine(new, old)``
-        when given; with no update columns the existing row is kept untouched.
-        """
+        """Run one upsert statement in its own transaction; returns the rows given."""
         if not rows:
             return 0
-        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-        statement = insert(table).values(list(rows))
-        if update_columns:
-            new = statement.excluded
-            statement = statement.on_conflict_do_update(
-                index_elements=list(keys),
-                set_={
-                    c: combine(new[c], table.c[c]) if combine else new[c] for c in update_columns
-                },
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+        statement = self._upsert_statement(table, rows, keys, update_columns, combine)
         with self.engine.begin() as connection:
             connection.execute(statement)
         return len(rows)
@@ -233,13 +241,43 @@ class Store:
     def update_campaign(self, campaign_id: str, *, status: str | None = None,
                         state: Row | None = None) -> None:
         """Change a campaign's status and/or saved state."""
+        with self.engine.begin() as connection:
+            connection.execute(self._campaign_update(campaign_id, status, state))
+
+    def _campaign_update(self, campaign_id: str, status: str | None, state: Row | None) -> Any:
         values: dict[str, Any] = {"updated_at": utcnow()}
         if status is not None:
             values["status"] = status
         if state is not None:
             values["state"] = dict(state)
+        return update(Campaign).where(Campaign.id == campaign_id).values(values)
+
+    def save_campaign_progress(
+        self,
+        campaign_id: str,
+        *,
+        status: str,
+        state: Row,
+        evaluation: Row | None = None,
+        round_row: Row | None = None,
+    ) -> None:
+        """Save a campaign's new state together with the event that produced it.
+
+        One transaction: either the oracle result (or chosen round) and the state that
+        includes it are both durable, or neither is — a kill between them cannot make a
+        resumed campaign repeat or lose an oracle call.
+        """
         with self.engine.begin() as connection:
-            connection.execute(update(Campaign).where(Campaign.id == campaign_id).values(values))
+            if evaluation is not None:
+                row = {"campaign_id": campaign_id, "created_at": utcnow(), **evaluation}
+                connection.execute(self._upsert_statement(
+                    CampaignEvaluation.__table__, [row], ["campaign_id", "smiles"]))
+            if round_row is not None:
+                row = {"campaign_id": campaign_id, "created_at": utcnow(), **round_row}
+                connection.execute(self._upsert_statement(
+                    CampaignRound.__table__, [row], ["campaign_id", "round_index"],
+                    ["selected", "metrics"]))
+            connection.execute(self._campaign_update(campaign_id, status, state))
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         """The campaign with this id."""

@@ -1,0 +1,184 @@
+"""Active-learning campaigns over the store: build the pool, pick the oracle, run or resume
+the loop of ``surrogates.campaign``, report per-round metrics, register the final model."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from molecules.io import read_library
+from pipeline.config import Settings
+from pipeline.errors import QdpError, SettingsError
+from pipeline.services.campaign_store import SqlCampaignStore
+from pipeline.services.oracles import canonical_smiles, lookup_oracle_from_csv, parse_oracle_spec
+from pipeline.services.surrogate_models import train_and_register
+from pipeline.services.triage import run_triage
+from pipeline.store import Store
+from surrogates.campaign import run_campaign
+from surrogates.base import make_surrogate
+from surrogates.campaign_state import CampaignState
+from surrogates.metrics import regression_metrics
+from surrogates.oracle import Oracle
+from surrogates.settings import CampaignSettings, SurrogateSettings
+
+class CampaignNotFoundError(QdpError):
+    """``--resume`` named a campaign the store does not hold."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class CampaignJob:
+    """What a campaign runs on; saved with it so ``--resume ID`` needs nothing else."""
+
+    library: str
+    oracle: str
+    triage: bool
+    pool: tuple[str, ...]
+    campaign: CampaignSettings
+    surrogate: SurrogateSettings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"library": self.library, "oracle": self.oracle, "triage": self.triage,
+                "pool": list(self.pool), "campaign": self.campaign.model_dump(mode="json"),
+                "surrogate": self.surrogate.model_dump(mode="json")}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CampaignJob:
+        return cls(library=data["library"], oracle=data["oracle"], triage=data["triage"],
+                   pool=tuple(data["pool"]),
+                   campaign=CampaignSettings.model_validate(data["campaign"]),
+                   surrogate=SurrogateSettings.model_validate(data["surrogate"]))
+
+
+def build_pool(library: Path, settings: Settings, store: Store, *, triage: bool) -> list[str]:
+    """Distinct standardized SMILES of the library: those passing triage, or all valid ones."""
+    pool: dict[str, None] = {}
+    if triage:
+        def collect(chunk) -> None:  # type: ignore[no-untyped-def]
+            pool.update((r.smiles, None) for r in chunk.results if r.passed and r.smiles)
+
+        run_triage(library, settings, store, on_chunk=collect)
+    else:
+        for record in read_library(library):
+            smiles = canonical_smiles(record.text) if record.kind == "smiles" else None
+            if smiles:
+                pool[smiles] = None
+    if not pool:
+        raise QdpError(f"no molecule of {library} is left for the campaign pool")
+    return list(pool)
+
+
+def resolve_size(value: str, pool_size: int, name: str) -> int:
+    """``"N"`` or ``"P%"`` of the pool → a count of at least 1."""
+    try:
+        count = (round(pool_size * float(value[:-1]) / 100) if value.endswith("%")
+                 else int(value))
+    except ValueError:
+        raise SettingsError(f"invalid {name} {value!r}: allowed N or P%") from None
+    if count < 1:
+        raise SettingsError(f"invalid {name} {value!r}: must select at least one molecule")
+    return count
+
+
+def make_oracle(spec: str, target: str, settings: Settings, store: Store) -> Oracle:
+    """The oracle named by ``spec`` (``vqe`` or ``lookup:FILE``)."""
+    kind, path = parse_oracle_spec(spec)
+    if kind == "lookup":
+        assert path is not None
+        return lookup_oracle_from_csv(path, target)
+    from pipeline.services.vqe_oracle import VQEOracle
+
+    return VQEOracle(store, settings.quantum, target)
+
+
+def round_metrics(state: CampaignState) -> list[dict[str, Any]]:
+    """Per round: what was chosen, what the oracle said, and how good the model's
+    predictions for that batch were (prospective RMSE/MAE/Spearman, when there was a model)."""
+    values = {e.smiles: e.value for e in state.evaluations}
+    rounds = []
+    for record in state.rounds:
+        observed = [values.get(s) for s in record.selected]
+        metrics: dict[str, Any] = {"strategy": record.strategy, "n_train": record.n_train}
+        known = [i for i, v in enumerate(observed) if v is not None]
+        if record.predicted_mean and len(known) >= 2:
+            m = regression_metrics(np.array([observed[i] for i in known]),
+                                   np.array([record.predicted_mean[i] for i in known]),
+                                   np.array([record.predicted_std[i] for i in known]))
+            metrics.update(batch_rmse=m.rmse, batch_mae=m.mae,
+                           batch_spearman_error_std=m.spearman_error_std)
+        rounds.append({"round": record.round, "selected": list(record.selected),
+                       "values": observed, "predicted_mean": list(record.predicted_mean),
+                       "predicted_std": list(record.predicted_std), "metrics": metrics})
+    return rounds
+
+
+def register_final_model(state: CampaignState, job: CampaignJob, settings: Settings,
+                         store: Store) -> int | None:
+    """Train the surrogate on every oracle value, with held-out metrics, and store it."""
+    smiles, values = state.successes()
+    if len(smiles) < 5:
+        return None
+    rng = np.random.default_rng(job.campaign.seed)
+    order = rng.permutation(len(smiles))
+    n_test = max(2, len(smiles) // 5)
+    test, train = order[:n_test], order[n_test:]
+    probe = make_surrogate(job.surrogate).fit([smiles[i] for i in train], values[train])
+    mean, std = probe.predict([smiles[i] for i in test])
+    m = regression_metrics(values[test], mean, std)
+    metrics = {"rmse": m.rmse, "mae": m.mae, "r2": m.r2, "spearman_error_std": m.spearman_error_std,
+               "n_test": int(n_test), "campaign_id": state.campaign_id}
+    registered = train_and_register(store, smiles, values, target=job.campaign.target,
+                                    settings=job.surrogate, models_dir=settings.models_dir,
+                                    metrics=metrics)
+    return registered.record.id
+
+
+def run_campaign_job(
+    settings: Settings,
+    store: Store,
+    *,
+    job: CampaignJob | None = None,
+    resume_id: str | None = None,
+    oracle_factory: Callable[[CampaignJob], Oracle] | None = None,
+    on_event: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run a new campaign (``job``) or resume one (``resume_id``); returns the JSON report.
+
+    Every oracle result is stored as it arrives, so a killed run resumes where it stopped.
+    """
+    if resume_id is not None:
+        stored = store.get_campaign(resume_id)
+        if stored is None:
+            raise CampaignNotFoundError(f"no campaign {resume_id!r} in the store")
+        job = CampaignJob.from_dict(stored.settings)
+        campaign_id = resume_id
+    else:
+        assert job is not None, "give a job or a campaign id to resume"
+        campaign_id = uuid.uuid4().hex[:12]
+    oracle = (oracle_factory(job) if oracle_factory
+              else make_oracle(job.oracle, job.campaign.target, settings, store))
+    persistence = SqlCampaignStore(store, job.to_dict(), on_event)
+    state = run_campaign(campaign_id, list(job.pool), oracle, persistence, job.campaign,
+                         job.surrogate)
+    model_version = register_final_model(state, job, settings, store)
+    return campaign_report(state, job, model_version)
+
+
+def campaign_report(state: CampaignState, job: CampaignJob, model_version: int | None
+                    ) -> dict[str, Any]:
+    """The ``qdp campaign --json`` object."""
+    evaluated = [{"smiles": e.smiles, "round": e.round, "value": e.value, "error": e.error}
+                 for e in state.evaluations]
+    scored = sorted((e for e in evaluated if e["value"] is not None),
+                    key=lambda e: e["value"], reverse=job.campaign.maximize)
+    return {"campaign_id": state.campaign_id, "status": state.status,
+            "stop_reason": state.stop_reason, "target": job.campaign.target,
+            "maximize": job.campaign.maximize, "pool_size": len(job.pool),
+            "oracle": job.oracle, "rounds": round_metrics(state), "evaluated": evaluated,
+            "best": scored[:5], "model_version": model_version}

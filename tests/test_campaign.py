@@ -1,0 +1,106 @@
+"""Campaigns: the CLI JSON contract, predictions from the stored model, and resuming after
+``kill -9`` without repeating a finished oracle call."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from campaign_worker import job_for
+from test_cli import run_qdp
+
+from pipeline.config import Settings
+from pipeline.services.campaigns import run_campaign_job
+from pipeline.services.oracles import lookup_oracle_from_csv
+from pipeline.store import open_store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+ESOL = DATA / "esol_delaney.csv"
+COLUMN = "measured log solubility in mols per litre"
+
+
+def _small_library(tmp_path: Path, n: int = 60) -> Path:
+    lines = ESOL.read_text().splitlines()
+    header = lines[0].split(",")
+    column = header.index("smiles")
+    library = tmp_path / "library.smi"
+    library.write_text("\n".join(line.split(",")[column] for line in lines[1 : n + 1]) + "\n")
+    return library
+
+
+def test_campaign_cli_json_contract_and_predict(tmp_path: Path) -> None:
+    library = _small_library(tmp_path)
+    result = run_qdp("campaign", "--library", str(library), "--oracle", f"lookup:{ESOL}",
+                     "--target", COLUMN, "--maximize", "--surrogate", "rf", "--acquisition",
+                     "greedy", "--init-size", "10%", "--batch-size", "5", "--rounds", "2",
+                     "--no-triage", "--seed", "1", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["status"] == "finished" and report["stop_reason"] == "rounds"
+    n_init = round(report["pool_size"] * 0.10)  # --init-size 10%
+    assert [len(r["selected"]) for r in report["rounds"]] == [n_init, 5, 5]
+    assert len(report["evaluated"]) == n_init + 10
+    assert len({e["smiles"] for e in report["evaluated"]}) == n_init + 10
+    truth = lookup_oracle_from_csv(ESOL, COLUMN)
+    for e in report["evaluated"]:  # the lookup oracle returned the file's values
+        assert e["value"] == truth.evaluate([e["smiles"]])[0].value
+    assert report["rounds"][1]["metrics"]["n_train"] == n_init
+    assert "batch_rmse" in report["rounds"][1]["metrics"]
+
+    seen = report["evaluated"][0]
+    predicted = run_qdp("predict", seen["smiles"], "bogus(", "--json", cwd=tmp_path)
+    assert predicted.returncode == 0, predicted.stderr
+    payload = json.loads(predicted.stdout)
+    assert payload["model_version"] == report["model_version"]
+    known, bogus = payload["items"]
+    assert abs(known["mean"] - seen["value"]) < 1.0  # log units; a training molecule
+    assert known["std"] >= 0 and known["nearest_tanimoto"] == 1.0
+    assert bogus["error"] == "invalid SMILES"
+
+
+def test_resume_after_kill_repeats_no_oracle_call(tmp_path: Path) -> None:
+    library = _small_library(tmp_path)
+    home = tmp_path / ".qdp"
+    worker = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("campaign_worker.py")), str(home),
+         str(library), str(ESOL), COLUMN],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )
+    settings = Settings(home=home)
+    deadline = time.monotonic() + 240
+    store = None
+    campaign_id = None
+    while time.monotonic() < deadline:  # wait until round 1 is part-way through its oracle calls
+        time.sleep(0.05)
+        if store is None and (home / "qdp.db").exists():
+            store = open_store(settings)
+        if store is None:
+            continue
+        with store.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT campaign_id, round_index FROM campaign_evaluations").fetchall()
+        if any(r[1] == 1 for r in rows) and len(rows) < 12:
+            campaign_id = rows[0][0]
+            os.kill(worker.pid, signal.SIGKILL)
+            break
+    worker.wait(timeout=30)
+    assert campaign_id is not None, "the worker never reached round 1"
+    assert store is not None
+    before = {e.smiles for e in store.campaign_evaluations(campaign_id)}
+    assert 6 < len(before) < 12  # killed mid-round
+
+    job = job_for(library, ESOL, COLUMN, settings)
+    oracle = lookup_oracle_from_csv(ESOL, COLUMN)
+    report = run_campaign_job(settings, store, resume_id=campaign_id,
+                              oracle_factory=lambda _job: oracle)
+    assert not before & set(oracle.calls), "a finished oracle call was repeated"
+    assert report["status"] == "finished"
+    assert len(report["evaluated"]) == 6 + 6 + 6
+    assert before <= {e["smiles"] for e in report["evaluated"]}
+    assert report["pool_size"] == len(job.pool)
+    store.close()
