@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,23 @@ def train_member(
     return network.eval()
 
 
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``torch.set_num_threads(n)`` (unchanged when ``None``), then restore.
+
+    On a busy shared CPU one thread is often faster than several contending ones.
+    """
+    if n is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _new_network(settings: SurrogateSettings) -> torch.nn.Module:
     from deepchem.models.torch_models.dmpnn import DMPNN
 
@@ -111,17 +129,21 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
         self._y_mean = float(y.mean())
         self._y_scale = float(y.std()) or 1.0
         y_std = (y - self._y_mean) / self._y_scale
-        n = len(y)
-        members = []
-        for i in range(s.n_members):
-            seed = s.seed + i
-            if s.dmpnn_bootstrap and s.n_members > 1:
-                idx = np.random.default_rng(10_007 * seed + 1).integers(0, n, size=n)
-            else:
-                idx = np.arange(n)
-            graphs = tuple(features.graphs[j] for j in idx)
-            members.append(train_member(graphs, y_std[idx], s, seed))
-        self._members = members
+        with torch_threads(s.dmpnn_torch_threads):
+            self._members = [self._fit_member(features, y_std, i) for i in range(s.n_members)]
+
+    def _fit_member(self, features: FeatureSet, y_std: np.ndarray, i: int) -> torch.nn.Module:
+        """Member ``i``: seed ``seed + i``, bootstrap resample drawn from that seed."""
+        assert features.graphs is not None
+        s = self.settings
+        seed = s.seed + i
+        n = len(y_std)
+        if s.dmpnn_bootstrap and s.n_members > 1:
+            idx = np.random.default_rng(10_007 * seed + 1).integers(0, n, size=n)
+        else:
+            idx = np.arange(n)
+        graphs = tuple(features.graphs[j] for j in idx)
+        return train_member(graphs, y_std[idx], s, seed)
 
     def predict_members(self, features: FeatureSet, *, reference: bool = False) -> np.ndarray:
         """Per-member predictions in target units, array of shape ``(n_members, n)``.
@@ -136,7 +158,7 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
         if features.graphs is None:
             raise ValueError("'dmpnn' needs graph features; use this model's featurize()")
         out = np.empty((len(self._members), len(features)), dtype=np.float64)
-        with torch.inference_mode():
+        with torch.inference_mode(), torch_threads(self.settings.dmpnn_torch_threads):
             for start in range(0, len(features), PREDICT_CHUNK):
                 chunk = features.graphs[start : start + PREDICT_CHUNK]
                 stop = start + len(chunk)

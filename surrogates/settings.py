@@ -33,6 +33,7 @@ class SurrogateSettings(BaseModel):
     dmpnn_learning_rate: float = Field(default=1e-3, gt=0.0)
     dmpnn_batch_size: int = Field(default=32, ge=1)
     dmpnn_bootstrap: bool = True
+    dmpnn_torch_threads: int | None = Field(default=None, ge=1)
     # random forest
     rf_n_trees: int = Field(default=100, ge=2, le=2000)
     rf_max_features: float = Field(default=0.33, gt=0.0, le=1.0)
