@@ -36,23 +36,22 @@ def _quiet_import() -> Any:
 
 
 def featurize_mols(mols: Sequence[Chem.Mol]) -> tuple[np.ndarray, np.ndarray]:
-    """DMPNN graph features of ``mols``.
+    """DMPNN graph features of ``mols`` (see :mod:`molecules.gnn.featurize`).
 
     Returns:
         ``(graphs, ok)``: ``graphs`` an object array of DeepChem ``GraphData`` for the
         molecules that featurized (``ok.sum()`` items, input order kept); ``ok`` a bool
         array of shape ``(len(mols),)``.
     """
-    dc = _quiet_import()
-    featurizer = dc.feat.DMPNNFeaturizer()
+    _quiet_import()
+    from molecules.gnn.featurize import featurize_dmpnn
+
     graphs = []
     ok = np.zeros(len(mols), dtype=bool)
     for i, mol in enumerate(mols):
         try:
-            graph = featurizer._featurize(mol)
-        except Exception:  # DeepChem raises assorted errors for odd molecules
-            continue
-        if graph.num_nodes == 0:
+            graph = featurize_dmpnn(mol)
+        except ValueError:  # no atoms
             continue
         graphs.append(graph)
         ok[i] = True

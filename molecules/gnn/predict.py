@@ -22,28 +22,50 @@ _LOADED: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
 
 
 def predict_graphs(model: Any, graphs: np.ndarray, *, mode: str) -> np.ndarray:
-    """Run a DMPNN model on featurized molecules.
-
-    Args:
-        model: a DeepChem ``DMPNNModel``.
-        graphs: object array of ``n`` DMPNN ``GraphData``.
-        mode: ``"regression"`` or ``"classification"``.
+    """Run one DMPNN model on featurized molecules (see :func:`predict_graphs_many`).
 
     Returns:
-        Regression: values of shape ``(n, n_tasks)``. Classification: probability of the
-        positive class, shape ``(n, n_tasks)``.
+        Regression: raw network outputs ``(n, n_tasks)``. Classification: probability of
+        the positive class, ``(n, n_tasks)``.
+    """
+    return predict_graphs_many([(model, mode)], graphs)[0]
+
+
+def predict_graphs_many(models: Sequence[tuple[Any, str]], graphs: np.ndarray) -> list[np.ndarray]:
+    """Run several DMPNN models on the same molecules, building each input batch once.
+
+    DeepChem's ``predict`` rebuilds the DMPNN bond mappings per model; here each batch of
+    ``model.batch_size`` molecules is mapped once (with the first model's generator) and
+    fed to every network. Same numbers as ``model.predict``.
+
+    Args:
+        models: ``(model, mode)`` pairs, ``mode`` ``"regression"`` or ``"classification"``.
+        graphs: object array of ``n`` DMPNN ``GraphData``.
+
+    Returns:
+        One array ``(n, n_tasks)`` per model, as in :func:`predict_graphs`.
     """
     import deepchem as dc
     import torch
 
-    n_tasks = model.model.n_tasks
-    if len(graphs) == 0:
-        return np.zeros((0, n_tasks))
-    with torch.no_grad():
-        out = np.asarray(model.predict(dc.data.NumpyDataset(graphs)))
-    if mode == "classification":
-        return out.reshape(len(graphs), n_tasks, 2)[:, :, 1]
-    return out.reshape(len(graphs), n_tasks)
+    outputs: list[list[np.ndarray]] = [[] for _ in models]
+    first = models[0][0] if models else None
+    if first is not None and len(graphs) > 0:
+        dataset = dc.data.NumpyDataset(graphs)
+        with torch.no_grad():
+            for inputs, _, _ in first.default_generator(dataset, mode="predict", pad_batches=False):
+                batch, _, _ = first._prepare_batch((inputs, None, None))
+                for k, (model, mode) in enumerate(models):
+                    out = model.model(batch)
+                    if mode == "classification":
+                        proba = out[0].detach().numpy()
+                        outputs[k].append(proba.reshape(len(inputs), -1, 2)[:, :, 1])
+                    else:
+                        outputs[k].append(out.detach().numpy().reshape(len(inputs), -1))
+    return [
+        np.concatenate(chunks) if chunks else np.zeros((0, model.model.n_tasks))
+        for chunks, (model, _) in zip(outputs, models, strict=True)
+    ]
 
 
 def _load_cached(model_dir: Path, batch_size: int) -> tuple[Any, dict[str, Any]]:
@@ -91,16 +113,21 @@ class GNNPredictor:
         n = len(mols)
         log_s = tox = None
         tasks: tuple[str, ...] = ()
+        loaded = []
+        for directory in (self.solubility_dir, self.toxicity_dir):
+            if directory is not None:
+                loaded.append(_load_cached(directory, self.batch_size))
+        raw = predict_graphs_many([(m, meta["mode"]) for m, meta in loaded], graphs)
         if self.solubility_dir is not None:
-            model, meta = _load_cached(self.solubility_dir, self.batch_size)
+            meta = loaded[0][1]
             log_s = np.full(n, np.nan)
-            raw = predict_graphs(model, graphs, mode=meta["mode"])[:, 0]
-            log_s[ok] = raw * float(meta.get("y_std", 1.0)) + float(meta.get("y_mean", 0.0))
+            scale, shift = float(meta.get("y_std", 1.0)), float(meta.get("y_mean", 0.0))
+            log_s[ok] = raw[0][:, 0] * scale + shift
         if self.toxicity_dir is not None:
-            model, meta = _load_cached(self.toxicity_dir, self.batch_size)
+            meta = loaded[-1][1]
             tasks = tuple(meta["tasks"])
             tox = np.full((n, len(tasks)), np.nan)
-            tox[ok] = predict_graphs(model, graphs, mode=meta["mode"])
+            tox[ok] = raw[-1]
         return GNNPredictions(ok, log_s, tox, tasks)
 
 

@@ -94,3 +94,45 @@ def test_missing_model_directory_raises(tmp_path: Path) -> None:
         load_gnn_predictor(None, tmp_path / "empty")
     with pytest.raises(ModelFileError):
         load_gnn_predictor(None, None)
+
+
+FEATURIZE_SMILES = [
+    ASPIRIN, IBUPROFEN, "C", "[NH4+]", "C[C@H](N)C(=O)O", "C/C=C/C", "c1ccncc1", "C#N",
+    "O=[N+]([O-])c1ccccc1", "F/C=C/F", "CS(=O)(=O)N", "[Se]1C=CC=C1", "C[Si](C)(C)C",
+    "OB(O)c1ccccc1", "[2H]C([2H])([2H])O", "c1ccc2[nH]ccc2c1", "C1CC2CCC1C2",
+]  # fmt: skip
+
+
+def test_fast_featurizer_equals_deepchem() -> None:
+    import deepchem as dc
+    from rdkit import Chem
+
+    from molecules.gnn.featurize import featurize_dmpnn
+
+    reference = dc.feat.DMPNNFeaturizer()
+    for smiles in FEATURIZE_SMILES:
+        mol = Chem.MolFromSmiles(smiles)
+        ours, theirs = featurize_dmpnn(mol), reference._featurize(mol)
+        assert np.array_equal(ours.node_features, theirs.node_features), smiles
+        assert np.array_equal(ours.edge_index, theirs.edge_index), smiles
+        assert np.array_equal(ours.edge_features, theirs.edge_features), smiles
+
+
+@pytest.mark.slow
+def test_shared_batch_prediction_equals_deepchem_predict(
+    trained: tuple[TrainingReport, TrainingReport],
+) -> None:
+    import deepchem as dc
+    from rdkit import Chem
+
+    from molecules.gnn.model import featurize_mols, load_model_dir
+    from molecules.gnn.predict import predict_graphs_many
+
+    (sol, _), (tox, _) = (load_model_dir(r.weights_path.parent, batch_size=5) for r in trained)
+    graphs, ok = featurize_mols([Chem.MolFromSmiles(s) for s in FEATURIZE_SMILES])
+    assert ok.all()
+    ours_sol, ours_tox = predict_graphs_many([(sol, "regression"), (tox, "classification")], graphs)
+    dataset = dc.data.NumpyDataset(graphs)
+    assert np.allclose(ours_sol, sol.predict(dataset).reshape(len(graphs), 1), atol=1e-6)
+    theirs_tox = tox.predict(dataset).reshape(len(graphs), 12, 2)[:, :, 1]
+    assert np.allclose(ours_tox, theirs_tox, atol=1e-6)
