@@ -165,10 +165,10 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
         wall = time.perf_counter() - start
         return {"n": len(lines), "n_ok": n_ok, "wall_s": wall, "mol_per_s": len(lines) / wall}
     if kind == "gnn_predict":
+        import torch
+
         from molecules.gnn.predict import load_gnn_predictor
         from molecules.standardize import standardize_smiles
-
-        import torch
 
         torch.set_num_threads(1)
         gnn = load_gnn_predictor(gnn_dirs[0], gnn_dirs[1])
@@ -193,9 +193,8 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
     with PeakMemory() as mem:
         start = time.perf_counter()
         for chunk in triage_library(library, settings, gnn=gnn):
-            pass
+            s = chunk.summary
         wall = time.perf_counter() - start
-    s = chunk.summary
     return {
         "n": s.n_input, "n_passed": s.n_passed, "wall_s": wall, "mol_per_s": s.n_input / wall,
         "workers": resolve_workers(settings), "peak_tree_mib": mem.peak_tree_mib,
@@ -265,7 +264,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    header = f"{'measurement':42s} {'n':>8s} {'wall s':>8s} {'mol/s':>8s} {'peak MiB':>9s} {'load':>5s}"
+    header = (
+        f"{'measurement':42s} {'n':>8s} {'wall s':>8s} {'mol/s':>8s} {'peak MiB':>9s} {'load':>5s}"
+    )
     print(header)
     print("-" * len(header))
     for name, r in rows.items():

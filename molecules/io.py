@@ -64,7 +64,7 @@ def detect_format(path: Path) -> FileFormat:
     """Return the library format from the file suffix (``.gz`` is looked through).
 
     Raises:
-        InputFileError: the suffix is not one of .smi/.smiles/.ism/.can/.txt/.csv/.tsv/.sdf/.sd/.mol.
+        InputFileError: the suffix is not .smi/.smiles/.ism/.can/.txt/.csv/.tsv/.sdf/.sd/.mol.
     """
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -92,7 +92,7 @@ def open_text(path: Path) -> IO[str]:
     try:
         with path.open("rb") as fh:
             magic = fh.read(2)
-        raw: IO[bytes] = gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb")
+        raw: IO[bytes] = gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb")  # noqa: SIM115
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
@@ -188,7 +188,9 @@ def read_csv_file(
     return _guard_stream(path, _rows())
 
 
-def _find_column(path: Path, header: list[str], wanted: str | None, *, required: bool) -> int | None:
+def _find_column(
+    path: Path, header: list[str], wanted: str | None, *, required: bool
+) -> int | None:
     lowered = [h.strip().lower() for h in header]
     if wanted is None:
         if not required:

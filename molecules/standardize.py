@@ -98,7 +98,9 @@ def _sanitize(mol: Chem.Mol) -> None:
 
 
 # Elements MolStandardize's MetalDisconnector leaves alone (non-metals and metalloids).
-_NON_METALS = frozenset({1, 2, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 33, 34, 35, 36, 52, 53, 54, 85, 86})
+_NON_METALS = frozenset(
+    {1, 2, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 33, 34, 35, 36, 52, 53, 54, 85, 86}
+)
 
 
 @lru_cache(maxsize=1)

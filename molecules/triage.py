@@ -31,8 +31,12 @@ from rdkit import Chem
 from molecules.conformers import generate_conformer
 from molecules.descriptors import DESCRIPTOR_NAMES, MolContext
 from molecules.errors import ConformerError, FilterConfigError, MoleculeParseError
-from molecules.filters import RuleFilter, apply_rule_filters, enabled_filters
-from molecules.filters import validate_filter_settings
+from molecules.filters import (
+    RuleFilter,
+    apply_rule_filters,
+    enabled_filters,
+    validate_filter_settings,
+)
 from molecules.gnn.predict import GNNPredictor
 from molecules.gnn.solubility_filter import check_solubility
 from molecules.gnn.toxicity_filter import check_toxicity
@@ -75,7 +79,9 @@ def triage_record(
             canonical_tautomer=settings.tautomer_canonicalization,
         )
     except MoleculeParseError as exc:
-        return MoleculeResult(record.source, input_text, None, None, names, False, (exc.reason,)), None
+        return MoleculeResult(
+            record.source, input_text, None, None, names, False, (exc.reason,)
+        ), None
     ctx = MolContext(std.mol)
     reasons = apply_rule_filters(ctx, settings, all_reasons=all_reasons, filters=filters)
     if not reasons:
@@ -123,7 +129,10 @@ def _apply_gnn(
                 if pred.toxicity is not None:
                     probs = pred.toxicity[j]
                     predictions.update(
-                        {f"tox:{t}": float(p) for t, p in zip(pred.toxicity_tasks, probs)}
+                        {
+                            f"tox:{t}": float(p)
+                            for t, p in zip(pred.toxicity_tasks, probs, strict=True)
+                        }
                     )
                     if all_reasons or not new:  # stop at the first failing filter
                         new += check_toxicity(probs, pred.toxicity_tasks, settings)

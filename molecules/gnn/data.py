@@ -40,7 +40,9 @@ class LabelledSet:
 
     def subset(self, index: np.ndarray) -> LabelledSet:
         """Rows ``index`` (1-D int array) of this set."""
-        return LabelledSet([self.smiles[i] for i in index], self.y[index], self.w[index], self.tasks)
+        return LabelledSet(
+            [self.smiles[i] for i in index], self.y[index], self.w[index], self.tasks
+        )
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -64,7 +66,9 @@ def load_esol(path: Path | str) -> LabelledSet:
     try:
         i_smi, i_y = header.index("smiles"), header.index(ESOL_TARGET_COLUMN)
     except ValueError:
-        raise TrainingDataError(f"{path}: need columns 'smiles' and {ESOL_TARGET_COLUMN!r}") from None
+        raise TrainingDataError(
+            f"{path}: need columns 'smiles' and {ESOL_TARGET_COLUMN!r}"
+        ) from None
     smiles = [r[i_smi] for r in rows]
     y = np.array([[float(r[i_y])] for r in rows])
     return LabelledSet(smiles, y, np.ones_like(y), ("log_solubility",))

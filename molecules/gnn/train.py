@@ -95,7 +95,6 @@ def _train(
     data: LabelledSet, kind: str, mode: str, out_dir: Path, settings: GNNTrainingSettings
 ) -> TrainingReport:
     import deepchem as dc
-
     import torch
 
     start = time.perf_counter()

@@ -43,9 +43,7 @@ def test_bad_count_raises() -> None:
 
 
 def test_triage_adds_conformers_to_passed_molecules() -> None:
-    settings = TriageSettings(
-        n_conformers=2, brenk=False, allowed_elements=("C", "H", "O", "Se")
-    )
+    settings = TriageSettings(n_conformers=2, brenk=False, allowed_elements=("C", "H", "O", "Se"))
     results = triage_smiles([ASPIRIN, "C[Se]CCCO", "C1CC("], settings, with_conformers=True)
     assert results[0].conformer is not None and results[0].conformer_error is None
     assert results[1].passed and results[1].conformer is None

@@ -6,8 +6,13 @@ import pytest
 
 from molecules.descriptors import MolContext, compute_descriptors
 from molecules.errors import FilterConfigError, UnknownFilterError
-from molecules.filters import apply_rule_filters, enabled_filters, get_filter, list_filters
-from molecules.filters import validate_filter_settings
+from molecules.filters import (
+    apply_rule_filters,
+    enabled_filters,
+    get_filter,
+    list_filters,
+    validate_filter_settings,
+)
 from molecules.filters.brenk import match_brenk
 from molecules.filters.pains import match_pains
 from molecules.settings import TriageSettings

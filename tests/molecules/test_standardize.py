@@ -94,7 +94,13 @@ def test_cleanup_shortcut_equals_rdkit_cleanup() -> None:
 
     with open(f"{RDConfig.RDDataDir}/NCI/first_5K.smi") as fh:
         smiles = [line.split()[0] for _, line in zip(range(400), fh, strict=False)]
-    smiles += ["CC[N+](=O)[O-]", "C[S+]([O-])C", "c1cc[n+]([O-])cc1", "[Na+].[O-]C(=O)C", "CN=[N+]=[N-]"]
+    smiles += [
+        "CC[N+](=O)[O-]",
+        "C[S+]([O-])C",
+        "c1cc[n+]([O-])cc1",
+        "[Na+].[O-]C(=O)C",
+        "CN=[N+]=[N-]",
+    ]
     mols = [m for m in (Chem.MolFromSmiles(s) for s in smiles) if m is not None]
     for mol in mols:
         assert Chem.MolToSmiles(cleanup_mol(mol)) == Chem.MolToSmiles(rdMolStandardize.Cleanup(mol))
