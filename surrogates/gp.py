@@ -20,6 +20,7 @@ from scipy.linalg import cho_solve, cholesky, solve_triangular
 from scipy.optimize import minimize
 
 from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
+from surrogates.errors import WeightsIntegrityError
 from surrogates.featurize import tanimoto_matrix
 from surrogates.settings import SurrogateSettings
 
@@ -108,4 +109,12 @@ class TanimotoGPSurrogate(BaseSurrogate):
 
     def _load_weights(self, directory: Path) -> None:
         with np.load(directory / WEIGHTS_NAME, allow_pickle=False) as data:
-            self._state = {k: data[k] for k in ("x_train", "chol", "alpha", "params")}
+            state = {k: data[k] for k in ("x_train", "chol", "alpha", "params")}
+        n = state["alpha"].shape[0]
+        if (
+            state["chol"].shape != (n, n)
+            or state["x_train"].shape[0] != n
+            or state["params"].shape != (4,)
+        ):
+            raise WeightsIntegrityError(f"{WEIGHTS_NAME}: array shapes are inconsistent")
+        self._state = state
