@@ -72,6 +72,7 @@ def _settings(acquisition: str, **kw: object) -> CampaignSettings:
     return CampaignSettings(**base)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_active_learning_beats_random(esol, esol_oracle, pool_features) -> None:  # type: ignore[no-untyped-def]
     found = {}
     for acq in ("greedy", "ucb", "random"):

@@ -33,7 +33,7 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(scope="module", params=["rf", "gp", "dmpnn"])
+@pytest.fixture(scope="module", params=["rf", "gp", pytest.param("dmpnn", marks=pytest.mark.slow)])
 def fitted(request: pytest.FixtureRequest, esol, esol_split):  # type: ignore[no-untyped-def]
     model = make_surrogate(SETTINGS[request.param])
     train, test = esol_split
