@@ -83,10 +83,13 @@ def triage_record(
             record.source, input_text, None, None, names, False, (exc.reason,)
         ), None
     ctx = MolContext(std.mol)
-    reasons = apply_rule_filters(ctx, settings, all_reasons=all_reasons, filters=filters)
-    if not reasons:
-        for name in settings.report_descriptors:
-            ctx.get(name)
+    try:
+        reasons = apply_rule_filters(ctx, settings, all_reasons=all_reasons, filters=filters)
+        if not reasons:
+            for name in settings.report_descriptors:
+                ctx.get(name)
+    except Exception:  # an RDKit failure on one odd molecule must not stop the run
+        reasons = ("processing_error",)
     result = MoleculeResult(
         source=record.source,
         input_text=input_text,
@@ -335,14 +338,18 @@ def _run_pool(
     with ProcessPoolExecutor(
         max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=init_args
     ) as pool:
-        for index, chunk in enumerate(chunks):
-            pending.append((index, chunk, pool.submit(_work_chunk, chunk)))
-            if len(pending) >= 2 * n_workers:
+        try:
+            for index, chunk in enumerate(chunks):
+                pending.append((index, chunk, pool.submit(_work_chunk, chunk)))
+                if len(pending) >= 2 * n_workers:
+                    i, c, fut = pending.popleft()
+                    yield emit(i, c, fut.result())
+            while pending:
                 i, c, fut = pending.popleft()
                 yield emit(i, c, fut.result())
-        while pending:
-            i, c, fut = pending.popleft()
-            yield emit(i, c, fut.result())
+        finally:  # consumer stopped early or an error: do not run the queued chunks
+            for _, _, fut in pending:
+                fut.cancel()
 
 
 def triage_smiles(

@@ -51,7 +51,7 @@ def featurize_mols(mols: Sequence[Chem.Mol]) -> tuple[np.ndarray, np.ndarray]:
     for i, mol in enumerate(mols):
         try:
             graph = featurize_dmpnn(mol)
-        except ValueError:  # no atoms
+        except Exception:  # no atoms, or an RDKit failure on an odd molecule
             continue
         graphs.append(graph)
         ok[i] = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from molecules.gnn.data import LabelledSet, load_esol, load_tox21, split_indices
 from molecules.gnn.model import build_dmpnn, featurize_mols, save_model_dir
 from molecules.gnn.predict import predict_graphs
 from molecules.settings import GNNTrainingSettings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def _train(
         model.model.eval()
         valid_score = score(g_va, d_va)
         model.model.train()
+        log.info("%s epoch %d/%d: valid %.4f", kind, epoch, settings.epochs, valid_score)
         if best_score is None or better(valid_score, best_score):
             best_score, best_epoch = valid_score, epoch
             best_state = copy.deepcopy(model.model.state_dict())

@@ -75,3 +75,10 @@ def test_sdf_library_with_unreadable_records() -> None:
     summary = chunks[-1].summary
     assert summary.n_input == 1000
     assert summary.rejected_by_reason.get("sanitization_failed", 0) >= 9
+
+
+def test_consumer_may_stop_early(library: Path) -> None:
+    chunks = triage_library(library, TriageSettings(chunk_size=2, n_workers=2))
+    first = next(chunks)
+    chunks.close()  # cancels queued chunks and shuts the workers down
+    assert first.index == 0 and len(first.results) == 2
