@@ -13,7 +13,16 @@ import typer
 
 from molecules.errors import MoleculesError
 from surrogates.errors import SurrogateError
-from pipeline.cli import campaign, db, demo, predict, serve, train_filters, triage
+from pipeline.cli import (
+    campaign,
+    db,
+    demo,
+    predict,
+    serve,
+    serve_flows,
+    train_filters,
+    triage,
+)
 from pipeline.errors import QdpError
 
 app = typer.Typer(
@@ -30,6 +39,7 @@ app.command("train-filters")(train_filters.train_filters)
 app.command("campaign")(campaign.campaign)
 app.command("predict")(predict.predict)
 app.command("serve")(serve.serve)
+app.command("serve-flows")(serve_flows.serve_flows)
 
 
 def main() -> None:

@@ -16,11 +16,10 @@ from pipeline.config import Settings
 from pipeline.errors import QdpError, SettingsError
 from pipeline.services.campaign_store import SqlCampaignStore
 from pipeline.services.oracles import canonical_smiles, lookup_oracle_from_csv, parse_oracle_spec
-from pipeline.services.surrogate_models import train_and_register
+from pipeline.services.surrogate_models import held_out_metrics, train_and_register
 from pipeline.services.triage import run_triage
 from pipeline.store import Store
 from surrogates.campaign import run_campaign
-from surrogates.base import make_surrogate
 from surrogates.campaign_state import CampaignState
 from surrogates.metrics import regression_metrics
 from surrogates.oracle import Oracle
@@ -124,18 +123,10 @@ def register_final_model(state: CampaignState, job: CampaignJob, settings: Setti
     smiles, values = state.successes()
     if len(smiles) < 5:
         return None
-    rng = np.random.default_rng(job.campaign.seed)
-    order = rng.permutation(len(smiles))
-    n_test = max(2, len(smiles) // 5)
-    test, train = order[:n_test], order[n_test:]
-    probe = make_surrogate(job.surrogate).fit([smiles[i] for i in train], values[train])
-    mean, std = probe.predict([smiles[i] for i in test])
-    m = regression_metrics(values[test], mean, std)
-    metrics = {"rmse": m.rmse, "mae": m.mae, "r2": m.r2, "spearman_error_std": m.spearman_error_std,
-               "n_test": int(n_test), "campaign_id": state.campaign_id}
+    metrics = held_out_metrics(smiles, values, job.surrogate, seed=job.campaign.seed)
     registered = train_and_register(store, smiles, values, target=job.campaign.target,
                                     settings=job.surrogate, models_dir=settings.models_dir,
-                                    metrics=metrics)
+                                    metrics={**metrics, "campaign_id": state.campaign_id})
     return registered.record.id
 
 

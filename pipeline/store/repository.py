@@ -176,6 +176,39 @@ class Store:
             query = select(QuantumCalculation).where(QuantumCalculation.inchikey == inchikey)
             return list(session.scalars(query))
 
+    def property_values(self, name: str) -> list[tuple[str, float]]:
+        """(SMILES, value) of every successful calculation whose properties include ``name``.
+
+        When a molecule has several calculations (other method settings), the newest wins.
+        """
+        query = (
+            select(Molecule.smiles, QuantumCalculation.properties)
+            .join(Molecule, Molecule.inchikey == QuantumCalculation.inchikey)
+            .where(QuantumCalculation.status == "ok")
+            .order_by(QuantumCalculation.created_at)
+        )
+        values: dict[str, float] = {}
+        with self.session() as session:
+            for smiles, properties in session.execute(query):
+                if properties and properties.get(name) is not None:
+                    values[smiles] = float(properties[name])
+        return list(values.items())
+
+    def campaign_values(self, target: str) -> list[tuple[str, float]]:
+        """(SMILES, value) of every successful oracle result of campaigns on ``target``."""
+        query = (
+            select(CampaignEvaluation.smiles, CampaignEvaluation.value, Campaign.settings)
+            .join(Campaign, Campaign.id == CampaignEvaluation.campaign_id)
+            .where(CampaignEvaluation.value.is_not(None))
+            .order_by(CampaignEvaluation.created_at)
+        )
+        values: dict[str, float] = {}
+        with self.session() as session:
+            for smiles, value, settings in session.execute(query):
+                if (settings or {}).get("campaign", {}).get("target") == target:
+                    values[smiles] = float(value)
+        return list(values.items())
+
     # -- models and predictions ----------------------------------------------------------
 
     def add_model(self, row: Row) -> SurrogateModel:

@@ -1,0 +1,67 @@
+"""Deployments from ``prefect.yaml``, served from one process with ``prefect.serve``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.flows import load_flow_from_entrypoint
+
+from pipeline.errors import InputFileError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
+
+
+def read_deployment_specs(path: Path) -> list[dict[str, Any]]:
+    """The ``deployments`` list of a ``prefect.yaml``."""
+    try:
+        document = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise InputFileError(f"{path} is not valid YAML: {exc}") from None
+    specs = (document or {}).get("deployments") or []
+    if not specs:
+        raise InputFileError(f"{path} defines no deployments")
+    return specs
+
+
+def _schedule_kwargs(schedules: list[dict[str, Any]]) -> dict[str, Any]:
+    crons = [s["cron"] for s in schedules if "cron" in s]
+    intervals = [s["interval"] for s in schedules if "interval" in s]
+    if crons and intervals:
+        raise InputFileError("a qdp deployment takes cron or interval schedules, not both")
+    return {"cron": crons} if crons else {"interval": intervals} if intervals else {}
+
+
+def build_deployments(path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None
+                      ) -> list[RunnerDeployment]:
+    """Runner deployments for the specs of ``path`` (optionally only the named ones)."""
+    deployments = []
+    for spec in read_deployment_specs(path):
+        if only and spec["name"] not in only:
+            continue
+        entrypoint = spec["entrypoint"]
+        if not Path(entrypoint.split(":")[0]).is_absolute():
+            entrypoint = str(path.parent / entrypoint)
+        flow = load_flow_from_entrypoint(entrypoint)
+        deployments.append(flow.to_deployment(
+            name=spec["name"], description=spec.get("description"),
+            parameters=spec.get("parameters") or {},
+            concurrency_limit=spec.get("concurrency_limit"),
+            **_schedule_kwargs(spec.get("schedules", [])),
+        ))
+    if only and len(deployments) != len(only):
+        known = [s["name"] for s in read_deployment_specs(path)]
+        raise InputFileError(f"unknown deployment in {only}; {path} defines {known}")
+    return deployments
+
+
+def serve_deployments(path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None,
+                      limit: int | None = None) -> None:
+    """Serve the deployments until interrupted; schedules fire while this runs."""
+    serve(*build_deployments(path, only), limit=limit, print_starting_message=True)

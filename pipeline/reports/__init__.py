@@ -1,0 +1,1 @@
+"""Reports written under ``<home>/reports/``: HTML pages with PNG plots."""

@@ -1,0 +1,131 @@
+"""Scheduled deployments against a real local Prefect server.
+
+Starts ``prefect server start`` on a free loopback port (own PREFECT_HOME, analytics off),
+serves the inbox-triage deployment on a 3 s interval with ``qdp serve-flows``, waits for a
+scheduled run to complete and its results to land in the store, then stops every process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from flows.deployments import build_deployments
+from pipeline.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True, cwd=ROOT)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """A real Prefect server on loopback; yields its API URL and the client environment."""
+    port = _free_port()
+    home = tmp_path / "prefect-home"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+           "PREFECT_UI_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    server = _start([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                    env, tmp_path / "server.log")
+    api = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            try:
+                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp_path / "server.log").read_text()[-3000:])
+            time.sleep(0.5)
+        client_env = {**env, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+        yield api, client_env
+    finally:
+        _stop(server)
+
+
+def test_prefect_yaml_defines_the_three_schedules() -> None:
+    deployments = {d.name: d for d in build_deployments(ROOT / "prefect.yaml")}
+    assert set(deployments) == {"nightly-campaign-round", "weekly-surrogate-retrain",
+                                "inbox-triage"}
+    assert deployments["nightly-campaign-round"].schedules[0].schedule.cron == "0 2 * * *"
+    assert deployments["weekly-surrogate-retrain"].schedules[0].schedule.cron == "0 3 * * 0"
+    assert deployments["inbox-triage"].schedules[0].schedule.interval.total_seconds() == 300
+
+
+@pytest.mark.slow
+def test_scheduled_inbox_triage_runs_and_stores(
+    tmp_path: Path, prefect_server: tuple[str, dict[str, str]]
+) -> None:
+    api, env = prefect_server
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "new.smi").write_text("CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen\nnot_smiles bad\n")
+    os.utime(inbox / "new.smi", (time.time() - 60, time.time() - 60))
+    config = tmp_path / "qdp.toml"
+    config.write_text(f'home = "{tmp_path / ".qdp"}"\n[triage]\nsolubility_filter = false\n'
+                      "toxicity_filter = false\n")
+    deployments = tmp_path / "prefect.yaml"
+    deployments.write_text(f"""
+deployments:
+  - name: inbox-triage
+    entrypoint: {ROOT / "flows" / "inbox.py"}:inbox_triage_flow
+    concurrency_limit: 1
+    parameters:
+      inbox: {inbox}
+      settings_ref: {{config: {config}}}
+    schedules:
+      - interval: 3
+""")
+    served = _start([sys.executable, "-m", "pipeline.cli", "serve-flows", "--file",
+                     str(deployments)], env, tmp_path / "serve.log")
+    try:
+        deadline = time.monotonic() + 420
+        completed = []
+        while time.monotonic() < deadline and not completed:
+            time.sleep(2)
+            assert served.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            runs = httpx.post(f"{api}/flow_runs/filter", json={"limit": 20}).json()
+            completed = [r for r in runs if r["state_type"] == "COMPLETED"
+                         and r["deployment_id"] is not None]
+        assert completed, (tmp_path / "serve.log").read_text()[-3000:]
+    finally:
+        _stop(served)
+    assert (inbox / "processed" / "new.smi").is_file()
+    store = Store.open(f"sqlite:///{tmp_path / '.qdp' / 'qdp.db'}")
+    [outcome] = store.triage_results_for("HEFNNWSXXWATRW-UHFFFAOYSA-N")
+    assert outcome.passed
+    store.close()
