@@ -46,8 +46,9 @@ def triage_chunk(
 
 @flow(name="triage", log_prints=False)
 def triage_flow(library: str, settings_ref: SettingsRef | None = None,
-                all_reasons: bool = False) -> dict[str, Any]:
-    """Triage ``library`` (SMILES/CSV/SDF, optionally .gz) into the store; returns the summary."""
+                all_reasons: bool = False, collect_passed: bool = False) -> dict[str, Any]:
+    """Triage ``library`` (SMILES/CSV/SDF, optionally .gz) into the store; returns the summary
+    (with ``passed_smiles``, the distinct passed molecules, when ``collect_passed``)."""
     logger = get_run_logger()
     settings = (settings_ref or SettingsRef()).load()
     store = open_store(settings)
@@ -55,6 +56,7 @@ def triage_flow(library: str, settings_ref: SettingsRef | None = None,
                                            toxicity=settings.triage.toxicity_filter)
     settings_hash = triage_settings_hash(settings, all_reasons=all_reasons, model_ids=model_ids)
     counter, seen = SummaryCounter(), set[str]()
+    passed: list[str] = []
     start = time.perf_counter()
     window = 2 * settings.flows.max_workers
     in_flight: deque[PrefectFuture] = deque()
@@ -64,6 +66,8 @@ def triage_flow(library: str, settings_ref: SettingsRef | None = None,
         results = mark_duplicates(future.result(), seen)
         for result in results:
             counter.add(result)
+            if collect_passed and result.passed and result.smiles:
+                passed.append(result.smiles)
         summary = counter.snapshot(time.perf_counter() - start)
         store_chunk(store, TriageChunk(0, tuple(results), summary), settings_hash,
                     source=Path(library).name)
@@ -77,6 +81,8 @@ def triage_flow(library: str, settings_ref: SettingsRef | None = None,
     while in_flight:
         finish_oldest()
     summary = asdict(counter.snapshot(time.perf_counter() - start))
+    if collect_passed:
+        summary["passed_smiles"] = passed
     store.close()
     reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(summary["rejected_by_reason"].items()))
     create_markdown_artifact(
