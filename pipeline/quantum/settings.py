@@ -15,6 +15,12 @@ class QuantumSettings(BaseModel):
     basis: str = "sto-3g"
     active_electrons: int = Field(default=4, ge=0)
     active_orbitals: int = Field(default=4, ge=1)
+    active_space_selection: Literal["homo_lumo", "mp2_natural_orbitals"] = Field(
+        default="homo_lumo",
+        description="homo_lumo: canonical orbitals around HOMO/LUMO; mp2_natural_orbitals: the "
+        "active_orbitals most fractionally occupied MP2 natural orbitals (active_electrons "
+        "then follows from the occupations)",
+    )
     ansatz: Literal["uccsd", "kupccgsd", "hea", "adapt"] = "uccsd"
     mapping: Literal["jordan_wigner", "bravyi_kitaev"] = "jordan_wigner"
     optimizer: Literal["L-BFGS-B", "BFGS", "SLSQP"] = "L-BFGS-B"
@@ -26,3 +32,9 @@ class QuantumSettings(BaseModel):
     adapt_max_operators: int = Field(default=200, ge=1)
     solvent: Literal["none", "water"] = "none"
     scf_max_cycles: int = Field(default=100, ge=1)
+    cross_check: Literal["none", "cirq", "qsim"] = Field(
+        default="none",
+        description="also evaluate the optimized circuit with Cirq (complex128) or qsim "
+        "(complex64) and report that energy; skipped above cross_check_max_qubits",
+    )
+    cross_check_max_qubits: int = Field(default=16, ge=2, le=24)

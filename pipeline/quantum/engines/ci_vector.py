@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from pyscf import lib
 from pyscf.fci import cistring, direct_spin1
 
 from pipeline.quantum.excitations import Ansatz, Excitation
@@ -72,10 +73,16 @@ class CIVectorEngine:
     Args:
         ham: active-space Hamiltonian.
         nelec: ``(n_alpha, n_beta)``.
+        omp_threads: OpenMP threads for PySCF's ``contract_2e``. One is the default: for the
+            small vectors of VQE active spaces thread start-up costs more than it saves, and
+            on a shared machine spinning threads slow everyone down.
     """
 
-    def __init__(self, ham: ActiveSpaceHamiltonian, nelec: tuple[int, int]) -> None:
+    def __init__(
+        self, ham: ActiveSpaceHamiltonian, nelec: tuple[int, int], *, omp_threads: int = 1
+    ) -> None:
         self.ham = ham
+        self.omp_threads = omp_threads
         self.nelec = (int(nelec[0]), int(nelec[1]))
         n = ham.n_orbitals
         self.n_orbitals = n
@@ -101,9 +108,10 @@ class CIVectorEngine:
     def apply_hamiltonian(self, vec: np.ndarray) -> np.ndarray:
         """``(H - e_core) vec`` for a flat CI vector, shape ``(dim,)``."""
         self.n_h_applications += 1
-        out = direct_spin1.contract_2e(
-            self._h2eff, vec.reshape(self.shape), self.n_orbitals, self.nelec, self._link
-        )
+        with lib.with_omp_threads(self.omp_threads):
+            out = direct_spin1.contract_2e(
+                self._h2eff, vec.reshape(self.shape), self.n_orbitals, self.nelec, self._link
+            )
         return np.asarray(out).ravel()
 
     def expectation(self, vec: np.ndarray) -> float:
@@ -190,12 +198,19 @@ class CIVectorEngine:
         lam = self.apply_hamiltonian(psi)
         energy = float(psi @ lam) + self.ham.e_core
         grad = np.zeros(len(maps))
-        phi = psi.copy()
+        # Row 0: λ = U_{>k}† H ψ, row 1: φ = U_{≤k} ref; both rotated back together.
+        pair = np.stack([lam, psi])
         for k in range(len(maps) - 1, -1, -1):
             m = maps[k]
-            grad[k] = 2.0 * self.generator_overlap(lam, phi, m)
-            self.rotate(phi, m, -angles[k])
-            self.rotate(lam, m, -angles[k])
+            if m.src.size == 0:
+                continue
+            a = pair[:, m.src]
+            b = pair[:, m.tgt]
+            grad[k] = 2.0 * float(m.sign @ (b[0] * a[1] - a[0] * b[1]))
+            c, s = np.cos(angles[k]), -np.sin(angles[k])
+            sb = m.sign * s
+            pair[:, m.src] = c * a - sb * b
+            pair[:, m.tgt] = sb * a + c * b
         return energy, grad, psi
 
 

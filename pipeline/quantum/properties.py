@@ -1,0 +1,87 @@
+"""Reactivity descriptors from the N, N-1 and N+1 electron energies of ONE Hamiltonian.
+
+All energies are in Hartree (same orbitals, same integrals, same frozen core), so the
+differences are vertical:
+
+* ionization potential ``IP = E(N-1) - E(N)``
+* electron affinity ``EA = E(N) - E(N+1)``
+* fundamental gap ``IP - EA``
+* chemical potential ``μ = -(IP + EA) / 2``
+* hardness ``η = IP - EA`` (this convention; some texts use ``(IP - EA) / 2``)
+* electrophilicity ``ω = μ² / (2η)`` (Parr, Szentpály, Liu, J. Am. Chem. Soc. 121, 1922 (1999))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.quantum.errors import ActiveSpaceError
+
+HARTREE_TO_EV = 27.211386245988  # CODATA 2018
+HARDNESS_CONVENTION = "eta = IP - EA (not halved); omega = mu^2 / (2 eta)"
+
+
+def cation_nelec(nelec: tuple[int, int]) -> tuple[int, int]:
+    """``(n_alpha, n_beta)`` with one electron removed, keeping ``n_alpha >= n_beta``.
+
+    Raises:
+        ActiveSpaceError: the active space holds no electron.
+    """
+    na, nb = nelec
+    if na + nb == 0:
+        raise ActiveSpaceError("cannot ionize: the active space holds no electron")
+    return (na - 1, nb) if na > nb else (na, nb - 1)
+
+
+def anion_nelec(nelec: tuple[int, int], n_orbitals: int) -> tuple[int, int]:
+    """``(n_alpha, n_beta)`` with one electron added, keeping ``n_alpha >= n_beta``.
+
+    Raises:
+        ActiveSpaceError: the active space is full.
+    """
+    na, nb = nelec
+    new = (na, nb + 1) if na > nb else (na + 1, nb)
+    if max(new) > n_orbitals:
+        raise ActiveSpaceError(
+            f"cannot add an electron: {n_orbitals} active orbitals are full with nelec={nelec}"
+        )
+    return new
+
+
+@dataclass(frozen=True)
+class ReactivityDescriptors:
+    """Vertical IP and EA (Hartree) and the descriptors derived from them."""
+
+    ionization_potential_hartree: float
+    electron_affinity_hartree: float
+
+    @property
+    def fundamental_gap_hartree(self) -> float:
+        return self.ionization_potential_hartree - self.electron_affinity_hartree
+
+    @property
+    def hardness_hartree(self) -> float:
+        """``η = IP - EA`` (not halved)."""
+        return self.ionization_potential_hartree - self.electron_affinity_hartree
+
+    @property
+    def chemical_potential_hartree(self) -> float:
+        return -(self.ionization_potential_hartree + self.electron_affinity_hartree) / 2.0
+
+    @property
+    def electrophilicity_hartree(self) -> float | None:
+        """``ω = μ² / (2η)``; ``None`` when ``η <= 0`` (undefined)."""
+        eta = self.hardness_hartree
+        if eta <= 0.0:
+            return None
+        return self.chemical_potential_hartree**2 / (2.0 * eta)
+
+
+def reactivity_descriptors(
+    energy_n_hartree: float, energy_cation_hartree: float, energy_anion_hartree: float
+) -> ReactivityDescriptors:
+    """Descriptors from ``E(N)``, ``E(N-1)`` and ``E(N+1)`` of one Hamiltonian (Hartree)."""
+    return ReactivityDescriptors(
+        ionization_potential_hartree=energy_cation_hartree - energy_n_hartree,
+        electron_affinity_hartree=energy_n_hartree - energy_anion_hartree,
+    )
