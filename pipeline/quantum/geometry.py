@@ -136,26 +136,29 @@ def build_mole(molecule: MoleculeInput, basis: str) -> gto.Mole:
             electron count.
     """
     geometry, charge = resolve_geometry(molecule)
+    try:
+        atoms = gto.format_atom(geometry, unit="Angstrom")
+        n_electrons = sum(gto.charge(symbol) for symbol, _ in atoms) - charge
+    except (RuntimeError, KeyError, ValueError, IndexError) as exc:
+        raise GeometryError(f"cannot read the geometry {geometry[:80]!r}: {exc}") from None
+    multiplicity = molecule.multiplicity or (1 if n_electrons % 2 == 0 else 2)
+    spin = multiplicity - 1
+    if n_electrons < 0 or spin > n_electrons or (n_electrons - spin) % 2:
+        raise GeometryError(
+            f"multiplicity {multiplicity} is impossible with {n_electrons} electrons "
+            f"(charge {charge})"
+        )
     mol = gto.Mole()
     mol.atom = geometry
     mol.unit = "Angstrom"
     mol.basis = basis
     mol.charge = charge
+    mol.spin = spin
     mol.verbose = 0
     try:
         mol.build(parse_arg=False, dump_input=False)
     except (RuntimeError, KeyError, ValueError) as exc:
         raise GeometryError(f"PySCF cannot build the molecule in basis {basis!r}: {exc}") from None
-    n_electrons = mol.nelectron
-    multiplicity = molecule.multiplicity or (1 if n_electrons % 2 == 0 else 2)
-    spin = multiplicity - 1
-    if spin > n_electrons or (n_electrons - spin) % 2:
-        raise GeometryError(
-            f"multiplicity {multiplicity} is impossible with {n_electrons} electrons "
-            f"(charge {charge})"
-        )
-    mol.spin = spin
-    mol.build(parse_arg=False, dump_input=False)
     return mol
 
 
@@ -163,7 +166,11 @@ def geometry_key(mol: gto.Mole) -> str:
     """A stable key of the built geometry (elements, coordinates rounded to 1e-6 Å, charge, spin)."""
     coords = mol.atom_coords(unit="Angstrom")
     text = ";".join(
-        f"{mol.atom_symbol(i)} {x:.6f} {y:.6f} {z:.6f}" for i, (x, y, z) in enumerate(coords)
+        f"{mol.atom_symbol(i)} {_fmt(x)} {_fmt(y)} {_fmt(z)}" for i, (x, y, z) in enumerate(coords)
     )
     text += f"|charge={mol.charge}|spin={mol.spin}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fmt(value: float) -> str:
+    return f"{round(float(value), 6) + 0.0:.6f}"  # + 0.0 turns -0.0 into 0.0

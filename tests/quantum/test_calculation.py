@@ -1,0 +1,64 @@
+"""compute_energy: result keys, properties on closed-shell molecules, solvent, settings hash."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from quantum.cases import H2, H2O
+
+from pipeline.quantum.calculation import compute_energy, settings_hash
+from pipeline.quantum.geometry import MoleculeInput
+from pipeline.quantum.settings import QuantumSettings
+
+REQUIRED_KEYS = {
+    "energy_hartree", "reference_energy_hartree", "error_mha", "chemical_accuracy",
+    "hf_energy_hartree", "n_qubits", "n_parameters", "wall_seconds", "circuit_depth",
+    "two_qubit_gates", "n_evaluations", "software_versions", "settings_hash",
+    "ionization_potential_ev", "electron_affinity_ev", "electrophilicity_ev",
+    "fundamental_gap_ev", "hardness_ev", "chemical_potential_ev", "correlation_energy_hartree",
+}
+
+
+def test_h2_result_keys_and_json() -> None:
+    settings = QuantumSettings(active_electrons=2, active_orbitals=2, cross_check="cirq")
+    result = compute_energy(H2, settings, properties=True)
+    data = result.to_dict()
+    assert REQUIRED_KEYS <= set(data)
+    json.dumps(data, allow_nan=False)
+    assert data["chemical_accuracy"] and abs(data["error_mha"]) < 1e-6
+    assert data["n_qubits"] == 4 and data["two_qubit_gates"] > 0
+    assert result.cross_check_energy_hartree == pytest.approx(result.energy_hartree, abs=1e-8)
+    assert set(data["software_versions"]) >= {"pyscf", "openfermion", "cirq", "qsimcirq", "numpy"}
+
+
+@pytest.mark.parametrize(
+    "molecule",
+    [MoleculeInput(geometry=H2O), MoleculeInput(smiles="C=O"), MoleculeInput(smiles="N")],
+)
+def test_properties_are_sane_on_closed_shells(molecule: MoleculeInput) -> None:
+    result = compute_energy(molecule, QuantumSettings(), properties=True)
+    assert result.chemical_accuracy
+    assert result.ionization_potential_ev is not None and result.ionization_potential_ev > 0
+    assert result.hardness_ev is not None and result.hardness_ev > 0
+    assert result.electrophilicity_ev is not None and result.electrophilicity_ev >= 0
+    assert result.correlation_energy_hartree < 0
+    assert abs(result.cation.error_mha) < 1.6 and abs(result.anion.error_mha) < 1.6  # type: ignore[union-attr]
+    eta = result.ionization_potential_ev - result.electron_affinity_ev  # type: ignore[operator]
+    mu = -(result.ionization_potential_ev + result.electron_affinity_ev) / 2  # type: ignore[operator]
+    assert result.electrophilicity_ev == pytest.approx(mu**2 / (2 * eta))
+
+
+@pytest.mark.slow
+def test_water_solvent_lowers_polar_molecule_energy() -> None:
+    gas = compute_energy(H2O, QuantumSettings())
+    wet = compute_energy(H2O, QuantumSettings(solvent="water"))
+    assert wet.energy_hartree < gas.energy_hartree
+    assert wet.chemical_accuracy
+
+
+def test_settings_hash_is_stable_and_sensitive() -> None:
+    a = settings_hash(QuantumSettings(), "geom")
+    assert a == settings_hash(QuantumSettings(), "geom")
+    assert a != settings_hash(QuantumSettings(basis="6-31g"), "geom")
+    assert a != settings_hash(QuantumSettings(), "other")
