@@ -1,4 +1,5 @@
-"""``qdp demo``: the main job on shipped data with the embedded defaults."""
+"""``qdp demo``: the main job — an active-learning campaign with the VQE oracle on the
+shipped demo library, with the embedded defaults (SQLite store, Prefect ephemeral mode)."""
 
 from __future__ import annotations
 
@@ -6,53 +7,86 @@ import time
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, settings_from
-from pipeline.store import open_store
 
-DEMO_LIBRARY = Path(__file__).resolve().parents[2] / "data" / "demo_library.smi"
+DATA = Path(__file__).resolve().parents[2] / "data"
+DEMO_LIBRARY = DATA / "demo_library.smi"
+DEMO_CONFIG = DATA / "demo.toml"
+DEMO_CAMPAIGN = "demo"
 
 
 def demo(config: ConfigOption = None) -> None:
-    """Run the main job on the shipped demo library and say what it did."""
-    from rdkit import Chem, RDLogger
-    from pyscf import gto, mcscf, scf
-    from rdkit.Chem import AllChem
+    """Run the main job: triage the demo library, then a VQE-driven active-learning campaign
+    on electrophilicity (initial batch + 3 rounds); print results and write an HTML report."""
+    from flows.campaign import CampaignParams, run_campaign_flow
+    from flows.settings_param import SettingsRef
+    from pipeline.reports.campaign import write_campaign_report
+    from pipeline.services.energies import stored_energies_for
+    from pipeline.services.predictions import predict_smiles
+    from pipeline.services.surrogate_models import load_registered
+    from pipeline.store import open_store
 
-    RDLogger.DisableLog("rdApp.*")
+    config = config or DEMO_CONFIG
     settings = settings_from(config)
-    store = open_store(settings)
+    console = Console()
     started = time.perf_counter()
-    rows = []
-    for line in DEMO_LIBRARY.read_text().splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        smiles, _, name = line.partition(" ")
-        mol = Chem.MolFromSmiles(smiles)
-        if mol is None:
-            continue
-        rows.append({"inchikey": Chem.MolToInchiKey(mol), "smiles": Chem.MolToSmiles(mol),
-                     "name": name or None, "source": str(DEMO_LIBRARY.name)})
-    store.upsert_molecules(rows)
-    typer.echo(f"ingested {len(rows)} molecules from {DEMO_LIBRARY.name} into {store.status().url}")
+    console.print(f"[bold]qdp demo[/bold]: {DEMO_LIBRARY.name} → triage → VQE "
+                  f"({settings.quantum.ansatz}, {settings.quantum.basis}, "
+                  f"CAS({settings.quantum.active_electrons},{settings.quantum.active_orbitals})) "
+                  f"→ {settings.surrogate.kind} surrogate → {settings.campaign.acquisition} "
+                  f"acquisition; store {settings.resolved_database_url}")
+    params = CampaignParams(campaign_id=DEMO_CAMPAIGN, library=str(DEMO_LIBRARY), oracle="vqe",
+                            triage=True, settings_ref=SettingsRef(config=str(config)))
+    report = run_campaign_flow(params)
 
-    smiles = "C=CC(N)=O"
-    mol = Chem.AddHs(Chem.MolFromSmiles(smiles))
-    AllChem.EmbedMolecule(mol, randomSeed=settings.triage.conformer_seed)
-    AllChem.MMFFOptimizeMolecule(mol)
-    positions = mol.GetConformer().GetPositions()  # Å, shape (n_atoms, 3)
-    atoms = "; ".join(
-        f"{atom.GetSymbol()} {x:.6f} {y:.6f} {z:.6f}"
-        for atom, (x, y, z) in zip(mol.GetAtoms(), positions, strict=True)
-    )
-    pyscf_mol = gto.M(atom=atoms, basis=settings.quantum.basis, verbose=0)
-    mean_field = scf.RHF(pyscf_mol).run()
-    casci = mcscf.CASCI(mean_field, settings.quantum.active_orbitals,
-                        settings.quantum.active_electrons).run()
-    typer.echo(
-        f"acrylamide {smiles}: RHF/{settings.quantum.basis} {mean_field.e_tot:.6f} Ha, "
-        f"CASCI({settings.quantum.active_electrons},{settings.quantum.active_orbitals}) "
-        f"{casci.e_tot:.6f} Ha, correlation {1000 * (casci.e_tot - mean_field.e_tot):.2f} mHa"
-    )
-    typer.echo(f"done in {time.perf_counter() - started:.1f} s")
-    store.close()
+    store = open_store(settings)
+    try:
+        calculations = stored_energies_for(store, [e["smiles"] for e in report["evaluated"]],
+                                           settings)
+        predictions = {}
+        if report["model_version"]:
+            model = load_registered(store, report["model_version"])
+            best = [e["smiles"] for e in report["best"]]
+            predictions = {p.smiles: p for p in predict_smiles(model, best)}
+    finally:
+        store.close()
+    _print_results(console, report, calculations, predictions)
+    path = write_campaign_report(report, calculations, settings.reports_dir)
+    console.print(f"report: {path.resolve()}")
+    console.print(f"done in {time.perf_counter() - started:.0f} s")
+
+
+def _print_results(console: Console, report: dict, calculations: list[dict],
+                   predictions: dict) -> None:
+    top = Table("SMILES", "computed ω / eV", "predicted ω / eV",
+                title=f"top candidates ({report['target']}, maximized)")
+    for e in report["best"]:
+        p = predictions.get(e["smiles"])
+        top.add_row(e["smiles"], f"{e['value']:.3f}",
+                    f"{p.mean:.3f} ± {p.std:.3f}" if p and p.mean is not None else "")
+    console.print(top)
+    vqe = Table("SMILES", "VQE / Ha", "CASCI / Ha", "VQE − CASCI / mHa", "≤ 1.6 mHa",
+                title=f"every quantum calculation ({len(calculations)})")
+    for c in calculations:
+        vqe.add_row(c["smiles"], f"{c['energy_hartree']:.6f}",
+                    f"{c['reference_energy_hartree']:.6f}", f"{c['error_mha']:.4f}",
+                    "yes" if c["chemical_accuracy"] else "NO")
+    console.print(vqe)
+    rounds = Table("round", "strategy", "chosen", "trained on", "batch RMSE / eV",
+                   "Spearman(|err|, std)", title="surrogate per round (prospective, on the batch)")
+    for r in report["rounds"]:
+        m = r["metrics"]
+        rounds.add_row(str(r["round"]), m["strategy"], str(len(r["selected"])), str(m["n_train"]),
+                       f"{m['batch_rmse']:.3f}" if "batch_rmse" in m else "",
+                       f"{m['batch_spearman_error_std']:.2f}" if "batch_rmse" in m else "")
+    console.print(rounds)
+    failed = [e for e in report["evaluated"] if e["error"]]
+    if failed:
+        console.print(f"{len(failed)} oracle calls failed (recorded): "
+                      + "; ".join(f"{e['smiles']}: {e['error']}" for e in failed[:5]))
+    typer.echo(f"campaign {report['campaign_id']}: {report['status']} ({report['stop_reason']}), "
+               f"{len(report['evaluated'])} oracle calls, surrogate model version "
+               f"{report['model_version']}")

@@ -17,6 +17,7 @@ from pipeline.cli import (
     campaign,
     db,
     demo,
+    energy,
     predict,
     serve,
     serve_flows,
@@ -36,6 +37,7 @@ app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
 app.command("triage")(triage.triage)
 app.command("train-filters")(train_filters.train_filters)
+app.command("energy")(energy.energy)
 app.command("campaign")(campaign.campaign)
 app.command("predict")(predict.predict)
 app.command("serve")(serve.serve)

@@ -18,7 +18,7 @@ from pipeline.services.campaign_store import SqlCampaignStore
 from pipeline.services.oracles import canonical_smiles, lookup_oracle_from_csv, parse_oracle_spec
 from pipeline.services.surrogate_models import held_out_metrics, train_and_register
 from pipeline.services.triage import run_triage
-from pipeline.store import Store
+from pipeline.store import Store, content_hash
 from surrogates.campaign import run_campaign
 from surrogates.campaign_state import CampaignState
 from surrogates.metrics import regression_metrics
@@ -93,7 +93,7 @@ def make_oracle(spec: str, target: str, settings: Settings, store: Store) -> Ora
         return lookup_oracle_from_csv(path, target)
     from pipeline.services.vqe_oracle import VQEOracle
 
-    return VQEOracle(store, settings.quantum, target)
+    return VQEOracle(store, settings.quantum, target, settings.triage)
 
 
 def round_metrics(state: CampaignState) -> list[dict[str, Any]]:
@@ -123,6 +123,10 @@ def register_final_model(state: CampaignState, job: CampaignJob, settings: Setti
     smiles, values = state.successes()
     if len(smiles) < 5:
         return None
+    existing = store.find_model(job.surrogate.kind, job.campaign.target,
+                                content_hash(sorted(smiles)), job.surrogate.model_dump(mode="json"))
+    if existing is not None:  # same data, same settings: e.g. a finished campaign re-run
+        return existing.id
     metrics = held_out_metrics(smiles, values, job.surrogate, seed=job.campaign.seed)
     registered = train_and_register(store, smiles, values, target=job.campaign.target,
                                     settings=job.surrogate, models_dir=settings.models_dir,

@@ -245,6 +245,21 @@ class Store:
         with self.session() as session:
             return session.scalars(query).first()
 
+    def find_model(self, kind: str, target: str, training_set_hash: str,
+                   hyperparameters: Row) -> SurrogateModel | None:
+        """The newest model trained with exactly this kind, target, data and hyperparameters."""
+        query = (
+            select(SurrogateModel)
+            .where(SurrogateModel.kind == kind, SurrogateModel.target == target,
+                   SurrogateModel.training_set_hash == training_set_hash)
+            .order_by(SurrogateModel.id.desc())
+        )
+        with self.session() as session:
+            for model in session.scalars(query):
+                if model.hyperparameters == dict(hyperparameters):
+                    return model
+        return None
+
     def get_model(self, model_id: int) -> SurrogateModel | None:
         """The model version with this id."""
         with self.session() as session:
