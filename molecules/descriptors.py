@@ -58,6 +58,38 @@ def compute_sa_score(mol: Chem.Mol) -> float:
     return float(load_sa_model().calculateScore(mol))
 
 
+@lru_cache(maxsize=1)
+def _qed_alert_fps() -> np.ndarray:
+    from molecules.filters.catalog import pack_pattern_fingerprint
+
+    return np.stack([pack_pattern_fingerprint(q) for q in QED.StructuralAlerts])
+
+
+def compute_qed(ctx: MolContext) -> float:
+    """QED (Bickerton et al. 2012, RDKit ``QED.qed`` with mean weights), 0..1.
+
+    Same number as ``QED.qed(ctx.mol)``: the properties are RDKit's, with MW, logP and TPSA
+    taken from the descriptor cache and the structural-alert count pre-screened by pattern
+    fingerprint (only alerts whose bits the molecule holds are searched).
+    """
+    mol = ctx.mol
+    fps = _qed_alert_fps()
+    candidates = np.flatnonzero(~(fps & ~ctx.pattern_fingerprint()).any(axis=1))
+    props = QED.QEDproperties(
+        MW=ctx.get("mw"),
+        ALOGP=ctx.get("logp"),
+        HBA=sum(len(mol.GetSubstructMatches(p)) for p in QED.Acceptors),
+        HBD=rdMolDescriptors.CalcNumHBD(mol),
+        PSA=ctx.get("tpsa"),
+        ROTB=rdMolDescriptors.CalcNumRotatableBonds(
+            mol, rdMolDescriptors.NumRotatableBondsOptions.Strict
+        ),
+        AROM=len(Chem.GetSSSR(Chem.DeleteSubstructs(Chem.Mol(mol), QED.AliphaticRings))),
+        ALERTS=sum(1 for i in candidates if mol.HasSubstructMatch(QED.StructuralAlerts[i])),
+    )
+    return float(QED.qed(mol, qedProperties=props))
+
+
 _CALCULATORS: dict[str, Callable[[Chem.Mol], float]] = {
     "mw": Descriptors.MolWt,
     "logp": Crippen.MolLogP,
@@ -66,7 +98,6 @@ _CALCULATORS: dict[str, Callable[[Chem.Mol], float]] = {
     "tpsa": rdMolDescriptors.CalcTPSA,
     "rotb": rdMolDescriptors.CalcNumRotatableBonds,
     "heavy": lambda m: m.GetNumHeavyAtoms(),
-    "qed": QED.qed,
     "sa_score": compute_sa_score,
 }
 
@@ -101,6 +132,10 @@ class MolContext:
         """
         value = self._values.get(name)
         if value is None:
+            if name == "qed":  # needs the cache itself
+                value = compute_qed(self)
+                self._values[name] = value
+                return value
             try:
                 calculator = _CALCULATORS[name]
             except KeyError:

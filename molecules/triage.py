@@ -278,8 +278,9 @@ def triage_library(
     Yields:
         :class:`TriageChunk` in input order; at least one (empty) chunk for an empty file.
 
-    Raises:
-        InputFileError: the file is missing, unreadable, of unknown format, or corrupt.
+    Raises (at the first ``next``, before any work):
+        InputFileError: the file is missing, unreadable, of unknown format, or corrupt
+            (corruption found later in a gzip stream is raised when it is reached).
         FilterConfigError: an unusable filter setting (e.g. invalid SMARTS).
     """
     validate_filter_settings(settings)

@@ -10,7 +10,8 @@ from molecules.settings import TriageSettings
 def check_elements(ctx: MolContext, settings: TriageSettings) -> tuple[str, ...]:
     """Reasons ``unsupported_element:<symbol>`` (sorted, one per element) or ``()``."""
     allowed = settings.allowed_elements
-    bad = {atom.GetSymbol() for atom in ctx.mol.GetAtoms()} - set(allowed)
+    mol = ctx.mol
+    bad = {mol.GetAtomWithIdx(i).GetSymbol() for i in range(mol.GetNumAtoms())} - set(allowed)
     return tuple(f"unsupported_element:{symbol}" for symbol in sorted(bad))
 
 

@@ -137,3 +137,16 @@ def test_screened_pains_agrees_with_rdkit_catalog() -> None:
     got = [screened.has_match(m, MolContext(m).pattern_fingerprint()) for m in mols]
     assert got == [full.HasMatch(m) for m in mols]
     assert sum(got) >= 10  # the sample holds real PAINS hits
+
+
+def test_fast_qed_equals_rdkit_qed() -> None:
+    from rdkit import Chem, RDConfig
+    from rdkit.Chem import QED
+
+    with open(f"{RDConfig.RDDataDir}/NCI/first_5K.smi") as fh:
+        smiles = [line.split()[0] for _, line in zip(range(300), fh, strict=False)]
+    for smi in [*smiles, RHODANINE, ACRYLAMIDE, ASPIRIN]:
+        mol = Chem.MolFromSmiles(smi)
+        if mol is None:
+            continue
+        assert MolContext(mol).get("qed") == pytest.approx(QED.qed(mol), abs=1e-12), smi
