@@ -1,7 +1,7 @@
 """ADAPT-VQE (Grimsley, Economou, Barnes, Mayhall, Nat. Commun. 2019) with a fermionic pool.
 
-Pool: the spin-adapted occupied -> virtual singles and doubles of the reference (the UCCSD
-groups). Each step appends the pool operator with the largest energy gradient
+Pool (see :func:`fermionic_pool`): spin-adapted generalized singles and doubles by default,
+or the occupied -> virtual ones of the reference (the UCCSD groups). Each step appends the pool operator with the largest energy gradient
 ``|dE/dθ| = |2 <ψ|H G|ψ>|`` at θ = 0 (operators may be chosen again) and re-optimizes all
 parameters from the previous optimum. Stops when the largest gradient is below
 ``gradient_threshold`` or after ``max_operators`` operators.
@@ -12,14 +12,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+from pyscf import lib
+from pyscf.fci import direct_spin1
 
 from pipeline.quantum.engines.ci_vector import CIVectorEngine
 from pipeline.quantum.errors import AnsatzError
-from pipeline.quantum.excitations import Ansatz, Excitation, from_groups, singles_doubles_groups
+from pipeline.quantum.excitations import (
+    Ansatz,
+    Excitation,
+    from_groups,
+    generalized_pool_groups,
+    singles_doubles_groups,
+)
 from pipeline.quantum.hamiltonian import ActiveSpaceHamiltonian
 from pipeline.quantum.vqe import Optimizer, VQEResult, vqe_kernel
+
+PoolKind = Literal["gsd", "sd"]
 
 
 @dataclass
@@ -41,10 +52,82 @@ class AdaptResult:
     converged: bool = False
 
 
-def fermionic_pool(n_orbitals: int, nelec: tuple[int, int]) -> list[list[Excitation]]:
-    """Spin-adapted singles and doubles of the reference, one group per pool operator."""
-    singles, doubles = singles_doubles_groups(n_orbitals, nelec, spin_adapted=True)
-    return doubles + singles
+def fermionic_pool(
+    n_orbitals: int, nelec: tuple[int, int], kind: PoolKind = "gsd"
+) -> list[list[Excitation]]:
+    """The ADAPT pool, one group (shared parameter) per pool operator.
+
+    ``"sd"``: spin-adapted occupied -> virtual singles and doubles of the reference (UCCSD's
+    operators). ``"gsd"``: spin-adapted generalized singles and doubles (any orbitals), which
+    keeps lowering the energy where the ``"sd"`` pool stalls near the UCCSD energy.
+    """
+    if kind == "sd":
+        singles, doubles = singles_doubles_groups(n_orbitals, nelec, spin_adapted=True)
+        return doubles + singles
+    if kind == "gsd":
+        return generalized_pool_groups(n_orbitals, nelec, spin_adapted=True)
+    raise AnsatzError(f"unknown ADAPT pool {kind!r} (allowed: sd, gsd)")
+
+
+class PoolGradients:
+    """All pool gradients ``2 <ψ|H G_g|ψ>`` at once from one transition 2-RDM.
+
+    For ``T = a†a†aa``: ``<σ|G|ψ> = <σ|T|ψ> - <σ|T†|ψ>`` with ``σ = Hψ``; both are elements of
+    PySCF's ``trans_rdm12s(σ, ψ)`` (``dm1[p,q] = <q† p>``, ``dm2[p,q,r,s] = <p† r† s q>``).
+    """
+
+    def __init__(self, engine: CIVectorEngine, pool: list[list[Excitation]]) -> None:
+        self.engine = engine
+        self.n_groups = len(pool)
+        n = engine.n_orbitals
+        self._offsets = {"1a": 0, "1b": n**2, "2aa": 2 * n**2, "2ab": 2 * n**2 + n**4,
+                         "2bb": 2 * n**2 + 2 * n**4}
+        group, idx_t, sgn_t, idx_d, sgn_d = [], [], [], [], []
+        for g, members in enumerate(pool):
+            for exc in members:
+                i, s = self._slot(exc.creation, exc.annihilation)
+                j, t = self._slot(exc.annihilation[::-1], exc.creation[::-1])
+                group.append(g)
+                idx_t.append(i)
+                sgn_t.append(s)
+                idx_d.append(j)
+                sgn_d.append(t)
+        self.group = np.array(group, dtype=np.intp)
+        self.idx_t, self.sgn_t = np.array(idx_t, dtype=np.intp), np.array(sgn_t, float)
+        self.idx_d, self.sgn_d = np.array(idx_d, dtype=np.intp), np.array(sgn_d, float)
+
+    def _slot(self, cre: tuple[int, ...], ann: tuple[int, ...]) -> tuple[int, int]:
+        """Flat index and sign of ``<a†_{cre...} a_{ann...}>`` in the concatenated RDMs."""
+        n = self.engine.n_orbitals
+        if len(cre) == 1:
+            block = "1a" if cre[0] % 2 == 0 else "1b"
+            return self._offsets[block] + (ann[0] // 2) * n + cre[0] // 2, 1  # dm1[q,p]=<p† q>
+        c0, c1 = cre
+        a0, a1 = ann  # T = c0† c1† a0 a1 = <P† R† S Q> with P=c0, R=c1, S=a0, Q=a1
+        sign = 1
+        spins = (c0 % 2, c1 % 2)
+        if spins[0] != spins[1]:
+            if c0 % 2 == 1:  # want the alpha creator first
+                c0, c1, sign = c1, c0, -sign
+            if a1 % 2 == 1:  # want the alpha annihilator last (Q)
+                a0, a1, sign = a1, a0, -sign
+            block = "2ab"
+        else:
+            block = "2aa" if spins[0] == 0 else "2bb"
+        p, q, r, s = c0 // 2, a1 // 2, c1 // 2, a0 // 2
+        return self._offsets[block] + ((p * n + q) * n + r) * n + s, sign
+
+    def __call__(self, sigma: np.ndarray, psi: np.ndarray) -> np.ndarray:
+        """Gradients of every pool group, shape ``(n_groups,)``, Hartree/radian."""
+        eng = self.engine
+        with lib.with_omp_threads(eng.omp_threads):
+            (d1a, d1b), (d2aa, d2ab, _, d2bb) = direct_spin1.trans_rdm12s(
+                sigma.reshape(eng.shape), psi.reshape(eng.shape), eng.n_orbitals, eng.nelec
+            )
+        flat = np.concatenate([d1a.ravel(), d1b.ravel(), d2aa.ravel(), d2ab.ravel(),
+                               d2bb.ravel()])
+        member = 2.0 * (self.sgn_t * flat[self.idx_t] - self.sgn_d * flat[self.idx_d])
+        return np.bincount(self.group, weights=member, minlength=self.n_groups)
 
 
 def adapt_kernel(
@@ -52,6 +135,7 @@ def adapt_kernel(
     nelec: tuple[int, int],
     *,
     pool: list[list[Excitation]] | None = None,
+    pool_kind: PoolKind = "gsd",
     gradient_threshold: float = 1e-3,
     max_operators: int = 200,
     optimizer: Optimizer = "L-BFGS-B",
@@ -63,8 +147,9 @@ def adapt_kernel(
 ) -> AdaptResult:
     """Grow and optimize an ADAPT-VQE ansatz in the ``nelec`` sector of ``ham``.
 
-    Intermediate re-optimizations use the gradient tolerance ``min(1e-5, threshold / 10)``
-    (or ``tol`` if looser); the final ansatz is re-optimized to ``tol``.
+    Intermediate re-optimizations use the gradient tolerance ``gradient_threshold / 10`` (or
+    ``tol`` if looser) and at most ``inner_max_iterations`` iterations; the final ansatz is
+    re-optimized to ``tol``.
 
     Args:
         log: called after each step as ``log(n_operators, energy_hartree, max_gradient)``.
@@ -73,14 +158,14 @@ def adapt_kernel(
         AnsatzError: the pool is empty.
     """
     start = time.perf_counter()
-    pool = pool if pool is not None else fermionic_pool(ham.n_orbitals, nelec)
+    pool = pool if pool is not None else fermionic_pool(ham.n_orbitals, nelec, pool_kind)
     if not pool:
         raise AnsatzError(f"empty ADAPT pool for {ham.n_orbitals} orbitals, nelec={nelec}")
     if inner_tol is None:
-        inner_tol = min(1e-5, gradient_threshold / 10)
+        inner_tol = gradient_threshold / 10
     inner_tol = max(tol, min(inner_tol, gradient_threshold / 10))
     engine = CIVectorEngine(ham, nelec)
-    pool_maps = [engine.compile(group) for group in pool]
+    screen = PoolGradients(engine, pool)
     chosen: list[list[Excitation]] = []
     theta = np.zeros(0)
     psi = engine.reference()
@@ -89,9 +174,7 @@ def adapt_kernel(
     energy = engine.expectation(psi)
     while len(chosen) < max_operators:
         sigma = engine.apply_hamiltonian(psi)
-        grads = np.array(
-            [2.0 * sum(engine.generator_overlap(sigma, psi, m) for m in maps) for maps in pool_maps]
-        )
+        grads = screen(sigma, psi)
         best = int(np.argmax(np.abs(grads)))
         result.max_gradients.append(float(abs(grads[best])))
         if abs(grads[best]) < gradient_threshold:

@@ -196,3 +196,51 @@ def generalized_singles_groups(n_orbitals: int) -> list[list[Excitation]]:
 def paired_doubles_groups(n_orbitals: int) -> list[list[Excitation]]:
     """All pair excitations ``(pα pβ) -> (qα qβ)`` for p < q, one parameter each."""
     return [[double(p, 0, p, 1, q, 0, q, 1)] for p, q in combinations(range(n_orbitals), 2)]
+
+
+def generalized_pool_groups(
+    n_orbitals: int, nelec: tuple[int, int], *, spin_adapted: bool = True
+) -> list[list[Excitation]]:
+    """Generalized singles and doubles (any orbitals, not only occupied -> virtual).
+
+    With ``spin_adapted`` and a closed-shell sector, spin-flip partners share a parameter as
+    in :func:`singles_doubles_groups`; alpha-beta doubles that are odd under spin flip
+    (``(pα qβ) -> (qα pβ)``-type) are left out, as they only mix in other spin states.
+
+    Returns:
+        groups: generalized singles, same-spin doubles, then alpha-beta doubles.
+    """
+    tie = spin_adapted and nelec[0] == nelec[1]
+    pairs = list(combinations(range(n_orbitals), 2))
+    groups: list[list[Excitation]] = []
+    for p, q in pairs:
+        members = [single(p, q, 0), single(p, q, 1)]
+        groups += [members] if tie else [[m] for m in members]
+    for k, (p, q) in enumerate(pairs):
+        for r, s in pairs[k + 1:]:
+            if {p, q} & {r, s}:
+                continue
+            members = [double(p, 0, q, 0, r, 0, s, 0), double(p, 1, q, 1, r, 1, s, 1)]
+            groups += [members] if tie else [[m] for m in members]
+    seen: set[tuple[int, int, int, int]] = set()
+    orbitals = range(n_orbitals)
+    for p in orbitals:
+        for q in orbitals:
+            for r in orbitals:
+                for s in orbitals:
+                    if r == p or s == q or (p, q) >= (r, s) or (p, q, r, s) in seen:
+                        continue
+                    seen.add((p, q, r, s))
+                    this = double(p, 0, q, 1, r, 0, s, 1)
+                    if not tie:
+                        groups.append([this])
+                        continue
+                    if (q, p) == (p, q) and (s, r) == (r, s):
+                        groups.append([this])  # its own spin-flip partner
+                    elif (q, p) == (r, s):
+                        continue  # spin-flip odd
+                    else:
+                        partner = (q, p, s, r) if (q, p) < (s, r) else (s, r, q, p)
+                        seen.add(partner)
+                        groups.append([this, double(q, 0, p, 1, s, 0, r, 1)])
+    return groups

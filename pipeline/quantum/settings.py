@@ -30,6 +30,11 @@ class QuantumSettings(BaseModel):
     hea_layers: int = Field(default=4, ge=1, le=50)
     adapt_gradient_threshold: float = Field(default=1e-3, gt=0.0)
     adapt_max_operators: int = Field(default=200, ge=1)
+    adapt_pool: Literal["gsd", "sd"] = Field(
+        default="gsd",
+        description="ADAPT-VQE pool: gsd = spin-adapted generalized singles/doubles, "
+        "sd = occupied->virtual singles/doubles (UCCSD operators)",
+    )
     solvent: Literal["none", "water"] = "none"
     scf_max_cycles: int = Field(default=100, ge=1)
     cross_check: Literal["none", "cirq", "qsim"] = Field(

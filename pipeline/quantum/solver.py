@@ -51,6 +51,7 @@ def solve_sector(
             nelec,
             gradient_threshold=settings.adapt_gradient_threshold,
             max_operators=settings.adapt_max_operators,
+            pool_kind=settings.adapt_pool,
             optimizer=settings.optimizer,
             tol=settings.tolerance,
             max_iterations=settings.max_iterations,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from quantum.cases import H2, LIH, N2, active_hamiltonian, mean_field
+from quantum.cases import H2, LIH, active_hamiltonian, mean_field
 from pyscf import mcscf
 
-from pipeline.quantum.adapt import adapt_kernel
 from pipeline.quantum.ansatz import build_ansatz
 from pipeline.quantum.fcisolver import VQEFCISolver
 from pipeline.quantum.hamiltonian import casci_energy
@@ -41,15 +40,6 @@ def test_other_ansatze_are_variational_and_beat_hf(name: str) -> None:
     reference, _ = casci_energy(ham, nelec)
     hf = mean_field(LIH).e_tot
     assert reference - 1e-9 <= result.energy_hartree < hf
-
-
-@pytest.mark.slow
-def test_adapt_n2_cas66_within_chemical_accuracy() -> None:
-    ham, nelec = active_hamiltonian(N2, 6, 6)
-    result = adapt_kernel(ham, nelec, gradient_threshold=1e-3)
-    reference, _ = casci_energy(ham, nelec)
-    assert result.vqe.energy_hartree >= reference - 1e-9
-    assert result.vqe.energy_hartree - reference < CHEMICAL_ACCURACY
 
 
 def test_fcisolver_in_casci_reproduces_vqe() -> None:
