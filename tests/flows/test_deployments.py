@@ -118,9 +118,9 @@ deployments:
         while time.monotonic() < deadline and not completed:
             time.sleep(2)
             assert served.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            runs = httpx.post(f"{api}/flow_runs/filter", json={"limit": 20}).json()
-            completed = [r for r in runs if r["state_type"] == "COMPLETED"
-                         and r["deployment_id"] is not None]
+            runs = httpx.post(f"{api}/flow_runs/filter", json={
+                "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 10}).json()
+            completed = [r for r in runs if r["deployment_id"] is not None]
         assert completed, (tmp_path / "serve.log").read_text()[-3000:]
     finally:
         _stop(served)
