@@ -258,11 +258,16 @@ def main() -> None:
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "qdp_bench")
     parser.add_argument("--skip", nargs="*", default=[], help="parse rules gnn memory")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--save", type=Path, help="also write the JSON to this file")
+    parser.add_argument("--from-json", type=Path, help="print the table of a saved JSON run")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--library", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.library, args.workers, args.gnn_dirs)))
+        return
+    if args.from_json:
+        print_table(json.loads(args.from_json.read_text()))
         return
     work = args.work_dir
     work.mkdir(parents=True, exist_ok=True)
@@ -283,9 +288,16 @@ def main() -> None:
             rows[f"memory: identity stage, {size:,} mol"] = run_sub(
                 "identity", path, args.workers, []
             )
+    if args.save:
+        args.save.write_text(json.dumps(rows, indent=2) + "\n")
     if args.json:
         print(json.dumps(rows, indent=2))
         return
+    print_table(rows)
+
+
+def print_table(rows: dict[str, dict[str, float]]) -> None:
+    """Print measurement rows as a fixed-width table."""
     header = (
         f"{'measurement':40s} {'n':>7s} {'procs':>5s} {'wall s':>7s} {'mol/s':>7s} "
         f"{'mol/CPU-s':>9s} {'x procs':>7s} {'peak MiB':>8s} {'load':>5s}"

@@ -23,10 +23,22 @@ def count_lipinski_violations(ctx: MolContext, settings: TriageSettings) -> int:
 
 
 def check_lipinski(ctx: MolContext, settings: TriageSettings) -> tuple[str, ...]:
-    """Reason ``lipinski`` when violations exceed ``lipinski_max_violations``, else ``()``."""
-    if count_lipinski_violations(ctx, settings) > settings.lipinski_max_violations:
+    """Reason ``lipinski`` when violations exceed ``lipinski_max_violations``, else ``()``.
+
+    Crippen logP (about 0.3 ms) is computed only when the three cheap criteria leave the
+    outcome open.
+    """
+    cheap = (
+        int(ctx.get("mw") > settings.lipinski_max_mw)
+        + int(ctx.get("hbd") > settings.lipinski_max_hbd)
+        + int(ctx.get("hba") > settings.lipinski_max_hba)
+    )
+    limit = settings.lipinski_max_violations
+    if cheap > limit:
         return ("lipinski",)
-    return ()
+    if cheap < limit:
+        return ()
+    return ("lipinski",) if ctx.get("logp") > settings.lipinski_max_logp else ()
 
 
 FILTER = RuleFilter(

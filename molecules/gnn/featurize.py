@@ -47,7 +47,8 @@ def atom_feature_matrix(mol: Chem.Mol) -> np.ndarray:
     cols = np.empty((n, 7), dtype=np.int64)
     mass = np.empty(n)
     aromatic = np.zeros(n)
-    for i, atom in enumerate(mol.GetAtoms()):
+    for i in range(n):
+        atom = mol.GetAtomWithIdx(i)
         z = atom.GetAtomicNum() - 1
         degree = atom.GetTotalDegree()
         chiral = int(atom.GetChiralTag())
@@ -78,7 +79,8 @@ def bond_feature_matrix(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray]:
     n_bonds = mol.GetNumBonds()
     feats = np.zeros((2 * n_bonds, BOND_FDIM))
     index = np.empty((2, 2 * n_bonds), dtype=int)
-    for k, bond in enumerate(mol.GetBonds()):
+    for k in range(n_bonds):
+        bond = mol.GetBondWithIdx(k)
         row = feats[2 * k]
         slot = _BOND_SLOT.get(bond.GetBondType())
         if slot is not None:
