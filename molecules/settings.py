@@ -67,7 +67,9 @@ class GNNTrainingSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     seed: int = 0
-    epochs: int = Field(default=40, ge=1)
+    epochs: int | None = Field(
+        default=None, ge=1, description="None: 60 for solubility (ESOL), 20 for toxicity (Tox21)"
+    )
     batch_size: int = Field(default=64, ge=1)
     learning_rate: float = Field(default=1e-3, gt=0)
     hidden_size: int = Field(default=200, ge=8, description="encoder and FFN width")

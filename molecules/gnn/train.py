@@ -28,6 +28,9 @@ from molecules.settings import GNNTrainingSettings
 
 log = logging.getLogger(__name__)
 
+#: epochs used when ``GNNTrainingSettings.epochs`` is None (a few minutes each on 2 cores)
+DEFAULT_EPOCHS = {"solubility": 60, "toxicity": 20}
+
 
 @dataclass(frozen=True)
 class TrainingReport:
@@ -142,12 +145,13 @@ def _train(
 
     better = (lambda a, b: a < b) if mode == "regression" else (lambda a, b: a > b)
     best_score, best_epoch, best_state = None, 0, None
-    for epoch in range(1, settings.epochs + 1):
+    epochs = settings.epochs or DEFAULT_EPOCHS[kind]
+    for epoch in range(1, epochs + 1):
         model.fit(train_set, nb_epoch=1, checkpoint_interval=0)
         model.model.eval()
         valid_score = score(g_va, d_va)
         model.model.train()
-        log.info("%s epoch %d/%d: valid %.4f", kind, epoch, settings.epochs, valid_score)
+        log.info("%s epoch %d/%d: valid %.4f", kind, epoch, epochs, valid_score)
         if best_score is None or better(valid_score, best_score):
             best_score, best_epoch = valid_score, epoch
             best_state = copy.deepcopy(model.model.state_dict())
@@ -171,6 +175,7 @@ def _train(
         "y_mean": y_mean,
         "y_std": y_std,
         "training": settings.model_dump(mode="json"),
+        "epochs": epochs,
         "best_epoch": best_epoch,
         "metrics": metrics,
         "n_train": len(d_tr.smiles),
