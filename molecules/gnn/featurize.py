@@ -113,3 +113,38 @@ def featurize_dmpnn(mol: Chem.Mol) -> Any:
         edge_features=bonds,
         global_features=np.empty(0),
     )
+
+
+def map_dmpnn_graph(graph: Any) -> tuple[np.ndarray, ...]:
+    """The inputs DeepChem's ``_MapperDMPNN(graph).values`` builds, computed with NumPy.
+
+    Returns:
+        ``(atom_features, f_ini_atoms_bonds, atom_to_incoming_bonds, mapping,
+        global_features)`` with shapes ``(A, 133)``, ``(R + 1, 147)`` (zero row appended),
+        ``(A, k)`` (incoming bond indices, ``-1`` padded, ``k >= 1``), ``(R + 1, k)``
+        (bonds into each bond's source atom except its reverse, ``-1`` padded and a ``-1``
+        row appended) and ``(0,)``; ``R`` directed bonds, ``A`` atoms.
+    """
+    atoms = graph.node_features
+    n_atoms = atoms.shape[0]
+    n_bonds = graph.edge_index.shape[1]
+    if n_bonds == 0:
+        f_ini = np.zeros((1, atoms.shape[1] + graph.edge_features.shape[1]))
+        a2b = np.full((n_atoms, 1), -1, dtype=int)
+        return atoms, f_ini, a2b, np.full((1, 1), -1, dtype=int), graph.global_features
+    src, dest = graph.edge_index[0], graph.edge_index[1]
+    f_ini = np.zeros((n_bonds + 1, atoms.shape[1] + graph.edge_features.shape[1]))
+    f_ini[:n_bonds, : atoms.shape[1]] = atoms[src]
+    f_ini[:n_bonds, atoms.shape[1] :] = graph.edge_features
+    counts = np.bincount(dest, minlength=n_atoms)
+    width = max(1, int(counts.max()))
+    order = np.argsort(dest, kind="stable")  # bonds grouped by target atom, ascending index
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    slot = np.arange(n_bonds) - np.repeat(starts, counts)
+    a2b = np.full((n_atoms, width), -1, dtype=int)
+    a2b[dest[order], slot] = order
+    mapping = np.full((n_bonds + 1, width), -1, dtype=int)
+    mapping[:n_bonds] = a2b[src]
+    reverse = np.arange(n_bonds) ^ 1
+    mapping[:n_bonds][mapping[:n_bonds] == reverse[:, None]] = -1
+    return atoms, f_ini, a2b, mapping, graph.global_features

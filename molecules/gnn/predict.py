@@ -16,6 +16,7 @@ import numpy as np
 from rdkit import Chem
 
 from molecules.errors import ModelFileError
+from molecules.gnn.featurize import map_dmpnn_graph
 from molecules.gnn.model import featurize_mols, load_model_dir, read_model_metadata
 
 _LOADED: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
@@ -45,15 +46,14 @@ def predict_graphs_many(models: Sequence[tuple[Any, str]], graphs: np.ndarray) -
     Returns:
         One array ``(n, n_tasks)`` per model, as in :func:`predict_graphs`.
     """
-    import deepchem as dc
     import torch
 
     outputs: list[list[np.ndarray]] = [[] for _ in models]
     first = models[0][0] if models else None
     if first is not None and len(graphs) > 0:
-        dataset = dc.data.NumpyDataset(graphs)
         with torch.no_grad():
-            for inputs, _, _ in first.default_generator(dataset, mode="predict", pad_batches=False):
+            for start in range(0, len(graphs), first.batch_size):
+                inputs = _pyg_batch_inputs(first, graphs[start : start + first.batch_size])
                 batch, _, _ = first._prepare_batch((inputs, None, None))
                 for k, (model, mode) in enumerate(models):
                     out = model.model(batch)
@@ -66,6 +66,27 @@ def predict_graphs_many(models: Sequence[tuple[Any, str]], graphs: np.ndarray) -
         np.concatenate(chunks) if chunks else np.zeros((0, model.model.n_tasks))
         for chunks, (model, _) in zip(outputs, models, strict=True)
     ]
+
+
+def _pyg_batch_inputs(model: Any, graphs: np.ndarray) -> list[Any]:
+    """DeepChem ``DMPNNModel.default_generator`` for one batch, with the NumPy mapper.
+
+    Builds one PyG graph per molecule and pads every molecule's incoming-bond tables to the
+    batch's widest, as DeepChem does.
+    """
+    import torch
+
+    pyg = [model._to_pyg_graph(map_dmpnn_graph(g)) for g in graphs]
+    width = max(1, *(g["atom_to_incoming_bonds"].shape[1] for g in pyg))
+    for g in pyg:
+        extra = width - g["atom_to_incoming_bonds"].shape[1]
+        if extra:
+            pad = (0, extra, 0, 0)
+            g["atom_to_incoming_bonds"] = torch.nn.functional.pad(
+                g["atom_to_incoming_bonds"], pad, mode="constant", value=-1
+            )
+            g["mapping"] = torch.nn.functional.pad(g["mapping"], pad, mode="constant", value=-1)
+    return pyg
 
 
 def _load_cached(model_dir: Path, batch_size: int) -> tuple[Any, dict[str, Any]]:

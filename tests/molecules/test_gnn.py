@@ -136,3 +136,16 @@ def test_shared_batch_prediction_equals_deepchem_predict(
     assert np.allclose(ours_sol, sol.predict(dataset).reshape(len(graphs), 1), atol=1e-6)
     theirs_tox = tox.predict(dataset).reshape(len(graphs), 12, 2)[:, :, 1]
     assert np.allclose(ours_tox, theirs_tox, atol=1e-6)
+
+
+def test_numpy_mapper_equals_deepchem_mapper() -> None:
+    from deepchem.models.torch_models.dmpnn import _MapperDMPNN
+    from rdkit import Chem
+
+    from molecules.gnn.featurize import featurize_dmpnn, map_dmpnn_graph
+
+    for smiles in FEATURIZE_SMILES:
+        graph = featurize_dmpnn(Chem.MolFromSmiles(smiles))
+        ours, theirs = map_dmpnn_graph(graph), _MapperDMPNN(graph).values
+        for a, b in zip(ours, theirs, strict=True):
+            assert a.shape == b.shape and np.array_equal(a, b), smiles
