@@ -1,17 +1,19 @@
 """The FastAPI application: ``create_app(settings)`` builds it; ``qdp serve`` runs it.
 
-Endpoints are plain ``def`` functions, so FastAPI runs them in its thread pool and the
-CPU-bound prediction never blocks the event loop. The newest surrogate is loaded once and
-cached until a newer version appears in the store.
+Store look-ups are plain ``def`` endpoints (FastAPI runs them in its thread pool). Small
+predictions (a few SMILES, about a millisecond) run on the event loop itself; larger ones go
+to the thread pool so they never block it. Loaded surrogates are cached by version.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+import time
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pipeline.api.schemas import (
@@ -34,21 +36,32 @@ from pipeline.services.surrogate_models import (
 from pipeline.store import Store, open_store
 
 _bearer = HTTPBearer(auto_error=False)
+INLINE_PREDICTION_MAX = 8  # SMILES per request computed on the event loop itself
 
 
 class _ModelCache:
-    """The loaded surrogate versions, by id; the newest id is re-checked per request."""
+    """The loaded surrogate versions, by id. Which version is newest is re-read from the
+    store at most every ``NEWEST_TTL_SECONDS``, not on every request."""
+
+    NEWEST_TTL_SECONDS = 5.0
 
     def __init__(self) -> None:
         self._models: dict[int, RegisteredSurrogate] = {}
         self._lock = threading.Lock()
+        self._newest: tuple[float, int] | None = None
 
-    def get(self, store: Store, version: int | None) -> RegisteredSurrogate:
-        if version is None:
+    def _newest_version(self, store: Store) -> int:
+        now = time.monotonic()
+        if self._newest is None or now - self._newest[0] > self.NEWEST_TTL_SECONDS:
             newest = store.latest_model(SURROGATE_KINDS)
             if newest is None:
                 raise ModelNotFoundError("no surrogate model in the store yet")
-            version = newest.id
+            self._newest = (now, newest.id)
+        return self._newest[1]
+
+    def get(self, store: Store, version: int | None) -> RegisteredSurrogate:
+        if version is None:
+            version = self._newest_version(store)
         with self._lock:
             if version not in self._models:
                 self._models[version] = load_registered(store, version)
@@ -82,11 +95,7 @@ def create_app(settings: Settings) -> FastAPI:
         """Liveness: answers without touching the models."""
         return {"status": "ok"}
 
-    @app.post("/v1/predict", response_model=PredictResponse, response_model_exclude_none=True,
-              dependencies=auth, tags=["predict"],
-              responses={404: {"description": "no such model version"}})
-    def predict(body: PredictRequest) -> PredictResponse:
-        """Predict mean ± std for up to 1,000 SMILES; invalid ones get a per-item error."""
+    def predict_body(body: PredictRequest) -> PredictResponse:
         try:
             surrogate = cache.get(store, body.model_version)
         except ModelNotFoundError as exc:
@@ -97,6 +106,15 @@ def create_app(settings: Settings) -> FastAPI:
             model_version=surrogate.record.id, target=surrogate.record.target,
             items=[PredictionOut(**item.to_dict()) for item in items],
         )
+
+    @app.post("/v1/predict", response_model=PredictResponse, response_model_exclude_none=True,
+              dependencies=auth, tags=["predict"],
+              responses={404: {"description": "no such model version"}})
+    async def predict(body: PredictRequest) -> PredictResponse:
+        """Predict mean ± std for up to 1,000 SMILES; invalid ones get a per-item error."""
+        if len(body.smiles) <= INLINE_PREDICTION_MAX:
+            return predict_body(body)  # ~1 ms: cheaper than a thread-pool round trip
+        return await run_in_threadpool(predict_body, body)
 
     @app.get("/v1/molecules/{inchikey}", response_model=MoleculeOut, dependencies=auth,
              tags=["results"], responses={404: {"description": "unknown InChIKey"}})
