@@ -185,13 +185,19 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
     if kind == "gnn_predict":
         import torch
 
+        from molecules.errors import MoleculeParseError
         from molecules.gnn.predict import load_gnn_predictor
         from molecules.standardize import standardize_smiles
 
         torch.set_num_threads(1)
         gnn = load_gnn_predictor(gnn_dirs[0], gnn_dirs[1])
         lines = [line.split()[0] for line in library.read_text().splitlines()][:5000]
-        mols = [standardize_smiles(s).mol for s in lines]
+        mols = []
+        for smi in lines:
+            try:
+                mols.append(standardize_smiles(smi).mol)
+            except MoleculeParseError:
+                continue
         start, cpu0 = time.perf_counter(), time.process_time()
         for i in range(0, len(mols), 256):
             gnn.predict(mols[i : i + 256])
@@ -224,7 +230,9 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
     }  # fmt: skip
 
 
-def run_sub(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict[str, float]:
+def run_sub(
+    kind: str, library: Path, workers: int, gnn_dirs: list[str], save: Path | None = None
+) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--measure", kind, "--library", str(library),
            "--workers", str(workers), "--gnn-dirs", *gnn_dirs]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
@@ -232,6 +240,10 @@ def run_sub(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
         raise RuntimeError(f"measurement {kind} failed:\n{out.stderr[-3000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["load_1min"] = os.getloadavg()[0]
+    if save is not None:  # keep every finished row, even if a later one fails
+        rows = json.loads(save.read_text()) if save.exists() else {}
+        rows[f"{kind}:{library.name}"] = result
+        save.write_text(json.dumps(rows, indent=2) + "\n")
     return result
 
 
@@ -273,21 +285,24 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     lib = build_library(args.n, work / f"library_{args.n}.smi")
     rows: dict[str, dict[str, float]] = {}
+    partial = args.save.with_suffix(".partial.json") if args.save else None
+
+    def sub(kind: str, path: Path, workers: int, dirs: list[str]) -> dict[str, float]:
+        return run_sub(kind, path, workers, dirs, partial)
+
     if "parse" not in args.skip:
-        rows["smiles parse only, 1 core"] = run_sub("parse", lib, 1, [])
+        rows["smiles parse only, 1 core"] = sub("parse", lib, 1, [])
     if "rules" not in args.skip:
-        rows["rule filters end to end, all cores"] = run_sub("rules", lib, args.workers, [])
+        rows["rule filters end to end, all cores"] = sub("rules", lib, args.workers, [])
     if "gnn" not in args.skip:
         dirs = args.gnn_dirs or train_speed_models(work)
-        rows["GNN predict (sol+tox), 1 core"] = run_sub("gnn_predict", lib, 1, dirs)
+        rows["GNN predict (sol+tox), 1 core"] = sub("gnn_predict", lib, 1, dirs)
         small = build_library(args.gnn_n, work / f"library_{args.gnn_n}.smi")
-        rows["rules + GNN end to end, all cores"] = run_sub("rules_gnn", small, args.workers, dirs)
+        rows["rules + GNN end to end, all cores"] = sub("rules_gnn", small, args.workers, dirs)
     if "memory" not in args.skip:
         for size in args.memory_sizes:
             path = build_library(size, work / f"library_{size}.smi")
-            rows[f"memory: identity stage, {size:,} mol"] = run_sub(
-                "identity", path, args.workers, []
-            )
+            rows[f"memory: identity stage, {size:,} mol"] = sub("identity", path, args.workers, [])
     if args.save:
         args.save.write_text(json.dumps(rows, indent=2) + "\n")
     if args.json:
