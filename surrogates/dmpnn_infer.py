@@ -17,9 +17,11 @@ With ``h`` the hidden size, ``R`` bonds, ``A`` atoms, DeepChem's encoder compute
     repeat depth−1 times:  m = S_map m;  h = relu(inp + W_h m)     # m is not reset to h
     a = relu(W_o [x_a | S_in h]);  z = S_read a;  y = FFN(z)
 
-(the loop keeps DeepChem 2.8's recurrence exactly, including that it aggregates ``m`` rather
-than ``h``). :func:`check_supported` lists the network options this path reproduces; the
-tests compare it with DeepChem's forward.
+DeepChem 2.8's loop aggregates ``m`` rather than ``h`` (the hidden state is never fed back),
+so only the last ``h`` matters: this module computes ``m = S_map^(depth−1) relu(inp)`` and
+one ``h``, the same function with one ``W_h`` product instead of ``depth − 1``.
+:func:`check_supported` lists the network options this path reproduces; the tests compare it
+with DeepChem's forward.
 """
 
 from __future__ import annotations
@@ -148,10 +150,10 @@ def _member_forward(net: torch.nn.Module, ops: GraphOperators) -> torch.Tensor:
     inp = (ops.atom_features @ w_i[:, :n_atom_feat].T)[ops.bond_src]
     inp.addmm_(ops.bond_features, w_i[:, n_atom_feat:].T)
     message = torch.relu(inp)
-    h = message
     for _ in range(1, enc.depth):
         message = ops.s_map @ message
-        h = torch.addmm(inp, message, w_h.T).relu_()
+    # DeepChem recomputes h from m at every step and keeps only the last one: same function
+    h = torch.addmm(inp, message, w_h.T).relu_()
     incoming = ops.s_in @ h
     atoms = torch.addmm(
         incoming @ w_o[:, n_atom_feat:].T, ops.atom_features, w_o[:, :n_atom_feat].T
