@@ -53,3 +53,32 @@ def test_tanimoto_shape_mismatch_and_empty() -> None:
 def test_pack_round_trip() -> None:
     fps = morgan_fingerprints(SMILES, n_bits=100)
     np.testing.assert_array_equal(unpack_bits(pack_bits(fps), 100), fps)
+
+
+def test_numpy_dmpnn_graphs_equal_deepchem(esol) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    from surrogates.featurize import dmpnn_graphs
+
+    smiles = esol.smiles[:300] + [
+        "[Na+].[Cl-]",
+        "[Na+]",
+        "C",
+        "F[C@H](Cl)Br",
+        "C/C=C/C",
+        "C[N+](C)(C)C",
+        "O=[Se]=O",
+        "[2H]OC",
+        "c1ccc2ccccc2c1",
+        "C#N",
+        "[Fe+3]",
+        "O=S(=O)(O)O",
+        "C1CC1[C@@H](N)C(=O)O",
+    ]
+    fast = dmpnn_graphs(smiles)
+    ref = dmpnn_graphs(smiles, reference=True)
+    keys = ["atom_features", "f_ini_atoms_bonds", "atom_to_incoming_bonds", "mapping", "bond_src"]
+    for s, a, b in zip(smiles, fast, ref, strict=True):
+        assert a.required_inc == b.required_inc, s
+        for key in keys:
+            assert torch.equal(a[key], b[key]), (s, key)
