@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from molecules.conformers import ConformerResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MoleculeResult:
     """Triage outcome of one input record.
 

@@ -334,7 +334,7 @@ def _run_pool(
     """Fan chunks out to ``n_workers`` processes, ``2 * n_workers`` in flight, in order."""
     context = get_context(start_method)
     if start_method == "forkserver":
-        context.set_forkserver_preload(["molecules.triage"])
+        context.set_forkserver_preload(["molecules.triage", "molecules.worker_preload"])
     pending: deque[tuple[int, list[RawRecord], Future[list[MoleculeResult]]]] = deque()
     with ProcessPoolExecutor(
         max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=init_args
