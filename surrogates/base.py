@@ -24,7 +24,7 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from surrogates.errors import NotFittedError, UnknownNameError, WeightsIntegrityError
-from surrogates.featurize import dmpnn_graphs, morgan_fingerprints, pack_bits, unpack_bits
+from surrogates.featurize import dmpnn_graphs, fingerprints_of, pack_bits, parse_smiles, unpack_bits
 from surrogates.metrics import Novelty, novelty
 from surrogates.settings import SurrogateSettings
 from surrogates.weights import verify_manifest, write_manifest
@@ -83,8 +83,9 @@ class BaseSurrogate(ABC):
     def featurize(self, smiles: Sequence[str]) -> FeatureSet:
         """Fingerprints (and graphs when the model uses them) of ``n`` SMILES."""
         smiles = tuple(smiles)
-        fps = morgan_fingerprints(smiles, self.settings.fp_radius, self.settings.fp_bits)
-        graphs = tuple(dmpnn_graphs(smiles)) if self.uses_graphs else None
+        mols = parse_smiles(smiles)
+        fps = fingerprints_of(mols, self.settings.fp_radius, self.settings.fp_bits)
+        graphs = tuple(dmpnn_graphs(smiles, mols=mols)) if self.uses_graphs else None
         return FeatureSet(smiles=smiles, fingerprints=fps, graphs=graphs)
 
     # --- public API ----------------------------------------------------------------------

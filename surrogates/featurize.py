@@ -58,8 +58,12 @@ def morgan_fingerprints(smiles: Sequence[str], radius: int = 2, n_bits: int = 20
     Returns:
         uint8 array of shape ``(n, n_bits)`` holding 0/1.
     """
+    return fingerprints_of(parse_smiles(smiles), radius, n_bits)
+
+
+def fingerprints_of(mols: Sequence[Chem.Mol], radius: int = 2, n_bits: int = 2048) -> np.ndarray:
+    """:func:`morgan_fingerprints` of parsed molecules: uint8 ``(n, n_bits)``."""
     generator = rdFingerprintGenerator.GetMorganGenerator(radius=radius, fpSize=n_bits)
-    mols = parse_smiles(smiles)
     out = np.zeros((len(mols), n_bits), dtype=np.uint8)
     for i, mol in enumerate(mols):
         out[i] = generator.GetFingerprintAsNumPy(mol)
@@ -122,7 +126,9 @@ GRAPH_WIDTH = 6
 """Incoming-bond index lists are padded with -1 to at least this width (max atom degree)."""
 
 
-def dmpnn_graphs(smiles: Sequence[str], *, reference: bool = False) -> list[Any]:
+def dmpnn_graphs(
+    smiles: Sequence[str], *, reference: bool = False, mols: Sequence[Chem.Mol] | None = None
+) -> list[Any]:
     """DeepChem DMPNN inputs, one PyTorch-Geometric ``Data`` per molecule.
 
     The arrays are those of ``deepchem.feat.DMPNNFeaturizer`` (133 atom, 14 bond features,
@@ -138,6 +144,7 @@ def dmpnn_graphs(smiles: Sequence[str], *, reference: bool = False) -> list[Any]
     Args:
         smiles: ``n`` SMILES strings.
         reference: use DeepChem's featurizer and mapper.
+        mols: the same molecules already parsed by :func:`parse_smiles` (skips parsing).
 
     Returns:
         ``n`` graphs ready for ``torch_geometric.data.Batch.from_data_list``.
@@ -145,7 +152,9 @@ def dmpnn_graphs(smiles: Sequence[str], *, reference: bool = False) -> list[Any]
     import torch
     from deepchem.models.torch_models.dmpnn import _ModData
 
-    mols = parse_smiles(smiles)
+    mols = list(mols) if mols is not None else parse_smiles(smiles)
+    if len(mols) != len(smiles):
+        raise ValueError(f"{len(smiles)} SMILES but {len(mols)} molecules")
     arrays = _reference_arrays(mols, smiles) if reference else dmpnn_arrays(mols)
     pad = torch.nn.functional.pad
     graphs: list[Any] = []
@@ -169,7 +178,7 @@ def dmpnn_graphs(smiles: Sequence[str], *, reference: bool = False) -> list[Any]
 
 
 def _reference_arrays(
-    mols: list[Chem.Mol], smiles: Sequence[str]
+    mols: Sequence[Chem.Mol], smiles: Sequence[str]
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """DeepChem's ``DMPNNFeaturizer`` + ``_MapperDMPNN`` arrays (see :func:`dmpnn_graphs`)."""
     import deepchem as dc
