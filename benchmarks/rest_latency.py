@@ -1,6 +1,6 @@
 """REST latency: p50/p99 of single-SMILES ``POST /v1/predict`` with concurrent clients.
 
-    python benchmarks/rest_latency.py [--surrogate rf|dmpnn] [--clients 20] [--requests 2000] [--json]
+    python benchmarks/rest_latency.py [--surrogate rf|dmpnn] [--clients 20] [--requests 2000]
 
 Trains a surrogate on 300 ESOL molecules into a temporary store, starts ``qdp serve`` in its
 own process on a free loopback port, and fires ``--requests`` requests from ``--clients``
@@ -38,8 +38,10 @@ ESOL = Path(__file__).resolve().parents[1] / "data" / "esol_delaney.csv"
 def _esol() -> tuple[list[str], list[float]]:
     with ESOL.open() as handle:
         rows = list(csv.DictReader(handle))
-    return ([r["smiles"] for r in rows],
-            [float(r["measured log solubility in mols per litre"]) for r in rows])
+    return (
+        [r["smiles"] for r in rows],
+        [float(r["measured log solubility in mols per litre"]) for r in rows],
+    )
 
 
 def _free_port() -> int:
@@ -85,15 +87,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(home=Path(tmp) / ".qdp")
         store = open_store(settings)
-        train_and_register(store, smiles[:300], values[:300], target="log_solubility",
-                           settings=SurrogateSettings(kind=args.surrogate),
-                           models_dir=settings.models_dir)
+        train_and_register(
+            store,
+            smiles[:300],
+            values[:300],
+            target="log_solubility",
+            settings=SurrogateSettings(kind=args.surrogate),
+            models_dir=settings.models_dir,
+        )
         store.close()
         port = _free_port()
         env = {**os.environ, "QDP_HOME": str(settings.home)}
-        server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port",
-                                   str(port)], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(600):
@@ -111,18 +121,29 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     ms = np.array(latencies) * 1000
-    result = {"surrogate": args.surrogate, "clients": args.clients, "requests": len(ms),
-              "errors": len(errors), "p50_ms": float(np.percentile(ms, 50)),
-              "p99_ms": float(np.percentile(ms, 99)), "max_ms": float(ms.max()),
-              "requests_per_second": len(ms) / wall, "target_p99_ms": 100.0}
+    result = {
+        "surrogate": args.surrogate,
+        "clients": args.clients,
+        "requests": len(ms),
+        "errors": len(errors),
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "max_ms": float(ms.max()),
+        "requests_per_second": len(ms) / wall,
+        "target_p99_ms": 100.0,
+    }
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"{'surrogate':10s} {'clients':>7s} {'requests':>8s} {'errors':>6s} {'p50 ms':>8s} "
-          f"{'p99 ms':>8s} {'max ms':>8s} {'req/s':>7s}")
-    print(f"{args.surrogate:10s} {args.clients:7d} {len(ms):8d} {len(errors):6d} "
-          f"{result['p50_ms']:8.1f} {result['p99_ms']:8.1f} {result['max_ms']:8.1f} "
-          f"{result['requests_per_second']:7.0f}")
+    print(
+        f"{'surrogate':10s} {'clients':>7s} {'requests':>8s} {'errors':>6s} {'p50 ms':>8s} "
+        f"{'p99 ms':>8s} {'max ms':>8s} {'req/s':>7s}"
+    )
+    print(
+        f"{args.surrogate:10s} {args.clients:7d} {len(ms):8d} {len(errors):6d} "
+        f"{result['p50_ms']:8.1f} {result['p99_ms']:8.1f} {result['max_ms']:8.1f} "
+        f"{result['requests_per_second']:7.0f}"
+    )
     print("target: p99 <= 100 ms")
 
 

@@ -29,8 +29,14 @@ def _molecule_rows(prefix: str, n: int) -> list[dict]:
 def _calculation_writer(url: str, worker: int, n: int) -> None:
     store = Store.open(url)
     for i in range(n):
-        store.put_calculation({"subject_key": f"S{i:06d}", "settings_hash": f"w{worker % 2}",
-                               "status": "ok", "energy_hartree": -1.0 * i})
+        store.put_calculation(
+            {
+                "subject_key": f"S{i:06d}",
+                "settings_hash": f"w{worker % 2}",
+                "status": "ok",
+                "energy_hartree": -1.0 * i,
+            }
+        )
     store.close()
 
 
@@ -50,8 +56,9 @@ def measure(url: str, rows: int, writers: int) -> dict[str, float]:
     _calculation_writer(url, 99, n_single)
     single = n_single / (time.perf_counter() - start)
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_calculation_writer, args=(url, w, n_single))
-                 for w in range(writers)]
+    processes = [
+        context.Process(target=_calculation_writer, args=(url, w, n_single)) for w in range(writers)
+    ]
     start = time.perf_counter()
     for process in processes:
         process.start()
@@ -60,9 +67,14 @@ def measure(url: str, rows: int, writers: int) -> dict[str, float]:
     concurrent = writers * n_single / (time.perf_counter() - start)
     counts = store.status().row_counts
     store.close()
-    return {"batched_upsert_rows_per_s": batched, "repeated_upsert_rows_per_s": repeated,
-            "single_row_writes_per_s": single, "concurrent_writes_per_s": concurrent,
-            "molecule_rows": counts["molecules"], "calculation_rows": counts["quantum_calculations"]}
+    return {
+        "batched_upsert_rows_per_s": batched,
+        "repeated_upsert_rows_per_s": repeated,
+        "single_row_writes_per_s": single,
+        "concurrent_writes_per_s": concurrent,
+        "molecule_rows": counts["molecules"],
+        "calculation_rows": counts["quantum_calculations"],
+    }
 
 
 def main() -> None:

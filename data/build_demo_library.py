@@ -94,7 +94,9 @@ def build() -> list[tuple[str, str]]:
 if __name__ == "__main__":
     entries = build()
     with (HERE / "demo_library.smi").open("w") as out:
-        out.write("# qdp demo library: covalent warheads x small substituents + small ESOL compounds\n")
+        out.write(
+            "# qdp demo library: covalent warheads x small substituents + small ESOL compounds\n"
+        )
         out.write("# built by data/build_demo_library.py; columns: SMILES name\n")
         for smiles, name in entries:
             out.write(f"{smiles} {name}\n")

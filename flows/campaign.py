@@ -52,12 +52,14 @@ class CampaignParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     campaign_id: str | None = Field(
-        default=None, description="resume (or create) this campaign; new random id if empty")
+        default=None, description="resume (or create) this campaign; new random id if empty"
+    )
     library: str = DEFAULT_LIBRARY
     oracle: str = Field(default="vqe", description="'vqe' or 'lookup:FILE.csv'")
     triage: bool = True
     max_new_rounds: int | None = Field(
-        default=None, ge=1, description="stop after this many new rounds (scheduled runs: 1)")
+        default=None, ge=1, description="stop after this many new rounds (scheduled runs: 1)"
+    )
     settings_ref: SettingsRef = SettingsRef()
 
 
@@ -89,16 +91,18 @@ def featurize_task(job: CampaignJob) -> FeatureSet:
     return make_surrogate(job.surrogate).featurize(list(job.pool))
 
 
-def _evaluate_pending(state: CampaignState, job: CampaignJob, settings_ref: SettingsRef,
-                      persistence: SqlCampaignStore) -> CampaignState:
+def _evaluate_pending(
+    state: CampaignState, job: CampaignJob, settings_ref: SettingsRef, persistence: SqlCampaignStore
+) -> CampaignState:
     pending = state.pending()
     round_index = len(state.rounds) - 1
     progress = create_progress_artifact(0.0, description=f"round {round_index} oracle calls")
     futures = {oracle_task.submit(s, job, settings_ref): s for s in pending}
     for done, future in enumerate(as_completed(list(futures)), start=1):
         result = future.result()
-        evaluation = Evaluation(smiles=result.smiles, round=round_index, value=result.value,
-                                error=result.error)
+        evaluation = Evaluation(
+            smiles=result.smiles, round=round_index, value=result.value, error=result.error
+        )
         state = state.with_evaluation(evaluation)
         persistence.record_evaluation(state, evaluation)
         update_progress_artifact(progress, 100.0 * done / len(pending))
@@ -108,28 +112,44 @@ def _evaluate_pending(state: CampaignState, job: CampaignJob, settings_ref: Sett
 def _publish_round(state: CampaignState, job: CampaignJob) -> None:
     report = campaign_report(state, job, None)
     last = state.rounds[-1]
-    predicted = dict(zip(last.selected, zip(last.predicted_mean, last.predicted_std,
-                                            strict=True), strict=False))
+    predicted = dict(
+        zip(last.selected, zip(last.predicted_mean, last.predicted_std, strict=True), strict=False)
+    )
     values = {e["smiles"]: e["value"] for e in report["evaluated"]}
-    rows = [{"SMILES": e["smiles"], "computed": round(e["value"], 4), "predicted": ""}
-            for e in report["best"]]
-    rows += [{"SMILES": s, "computed": "" if values.get(s) is None else round(values[s], 4),
-              "predicted": f"{m:.3f} ± {sd:.3f}"} for s, (m, sd) in predicted.items()]
-    create_table_artifact(rows, key="campaign-top-candidates",
-                          description=f"round {last.round}: best computed and newly chosen")
+    rows = [
+        {"SMILES": e["smiles"], "computed": round(e["value"], 4), "predicted": ""}
+        for e in report["best"]
+    ]
+    rows += [
+        {
+            "SMILES": s,
+            "computed": "" if values.get(s) is None else round(values[s], 4),
+            "predicted": f"{m:.3f} ± {sd:.3f}",
+        }
+        for s, (m, sd) in predicted.items()
+    ]
+    create_table_artifact(
+        rows,
+        key="campaign-top-candidates",
+        description=f"round {last.round}: best computed and newly chosen",
+    )
     best_in_round = [
         max((v for v in r["values"] if v is not None), default=float("nan"))
-        if job.campaign.maximize else
-        min((v for v in r["values"] if v is not None), default=float("nan"))
+        if job.campaign.maximize
+        else min((v for v in r["values"] if v is not None), default=float("nan"))
         for r in report["rounds"]
     ]
-    curve = "\n".join(f"| {r['round']} | {len(r['selected'])} | {best:.4f} |"
-                      for r, best in zip(report["rounds"], best_in_round, strict=True))
+    curve = "\n".join(
+        f"| {r['round']} | {len(r['selected'])} | {best:.4f} |"
+        for r, best in zip(report["rounds"], best_in_round, strict=True)
+    )
     create_markdown_artifact(
         key="campaign-learning-curve",
-        markdown=(f"# Campaign {state.campaign_id}: {job.campaign.target}\n\n"
-                  f"{len(state.evaluations)} oracle calls over {len(state.rounds)} rounds\n\n"
-                  f"| round | chosen | best in round |\n|---|---|---|\n{curve}\n"),
+        markdown=(
+            f"# Campaign {state.campaign_id}: {job.campaign.target}\n\n"
+            f"{len(state.evaluations)} oracle calls over {len(state.rounds)} rounds\n\n"
+            f"| round | chosen | best in round |\n|---|---|---|\n{curve}\n"
+        ),
     )
 
 
@@ -144,8 +164,14 @@ def _job_for(params: CampaignParams, store: Store) -> tuple[str, CampaignJob]:
         from pipeline.services.campaigns import build_pool
 
         pool = build_pool(Path(params.library), settings, store, triage=False)
-    job = CampaignJob(library=params.library, oracle=params.oracle, triage=params.triage,
-                      pool=tuple(pool), campaign=settings.campaign, surrogate=settings.surrogate)
+    job = CampaignJob(
+        library=params.library,
+        oracle=params.oracle,
+        triage=params.triage,
+        pool=tuple(pool),
+        campaign=settings.campaign,
+        surrogate=settings.surrogate,
+    )
     return params.campaign_id or uuid.uuid4().hex[:12], job
 
 
@@ -161,7 +187,8 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
     campaign_id, job = _job_for(params, store)
     persistence = SqlCampaignStore(store, job.to_dict(), on_event=logger.info)
     state = persistence.load_state(campaign_id) or start_campaign(
-        campaign_id, list(job.pool), job.campaign, job.surrogate)
+        campaign_id, list(job.pool), job.campaign, job.surrogate
+    )
     features = featurize_task(job)
     new_rounds = 0
     while state.status == "running":

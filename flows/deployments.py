@@ -38,8 +38,9 @@ def _schedule_kwargs(schedules: list[dict[str, Any]]) -> dict[str, Any]:
     return {"cron": crons} if crons else {"interval": intervals} if intervals else {}
 
 
-def build_deployments(path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None
-                      ) -> list[RunnerDeployment]:
+def build_deployments(
+    path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None
+) -> list[RunnerDeployment]:
     """Runner deployments for the specs of ``path`` (optionally only the named ones)."""
     deployments = []
     for spec in read_deployment_specs(path):
@@ -49,19 +50,23 @@ def build_deployments(path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None 
         if not Path(entrypoint.split(":")[0]).is_absolute():
             entrypoint = str(path.parent / entrypoint)
         flow = load_flow_from_entrypoint(entrypoint)
-        deployments.append(flow.to_deployment(
-            name=spec["name"], description=spec.get("description"),
-            parameters=spec.get("parameters") or {},
-            concurrency_limit=spec.get("concurrency_limit"),
-            **_schedule_kwargs(spec.get("schedules", [])),
-        ))
+        deployments.append(
+            flow.to_deployment(
+                name=spec["name"],
+                description=spec.get("description"),
+                parameters=spec.get("parameters") or {},
+                concurrency_limit=spec.get("concurrency_limit"),
+                **_schedule_kwargs(spec.get("schedules", [])),
+            )
+        )
     if only and len(deployments) != len(only):
         known = [s["name"] for s in read_deployment_specs(path)]
         raise InputFileError(f"unknown deployment in {only}; {path} defines {known}")
     return deployments
 
 
-def serve_deployments(path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None,
-                      limit: int | None = None) -> None:
+def serve_deployments(
+    path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None, limit: int | None = None
+) -> None:
     """Serve the deployments until interrupted; schedules fire while this runs."""
     serve(*build_deployments(path, only), limit=limit, print_starting_message=True)

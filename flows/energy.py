@@ -31,8 +31,10 @@ def energy_task(smiles: str, settings_ref: SettingsRef, properties: bool) -> dic
     try:
         with concurrency(QUANTUM_LIMIT, occupy=1, strict=True):
             request = request_for_smiles(store, smiles, settings.triage)
-            return {"smiles": smiles, **get_or_compute_energy(
-                store, request, settings.quantum, properties=properties)}
+            return {
+                "smiles": smiles,
+                **get_or_compute_energy(store, request, settings.quantum, properties=properties),
+            }
     except QdpError as exc:
         return {"smiles": smiles, "error": str(exc)}
     finally:
@@ -40,8 +42,9 @@ def energy_task(smiles: str, settings_ref: SettingsRef, properties: bool) -> dic
 
 
 @flow(name="energy")
-def energy_flow(smiles: list[str], settings_ref: SettingsRef | None = None,
-                properties: bool = True) -> list[dict[str, Any]]:
+def energy_flow(
+    smiles: list[str], settings_ref: SettingsRef | None = None, properties: bool = True
+) -> list[dict[str, Any]]:
     """VQE energy (beside CASCI) of each molecule, in input order."""
     logger = get_run_logger()
     settings_ref = settings_ref or SettingsRef()
@@ -49,18 +52,25 @@ def energy_flow(smiles: list[str], settings_ref: SettingsRef | None = None,
     ensure_concurrency_limit(QUANTUM_LIMIT, settings.flows.quantum_concurrency)
     futures = [energy_task.submit(s, settings_ref, properties) for s in smiles]
     results = [f.result() for f in futures]
-    rows = [{"SMILES": r["smiles"],
-             "VQE / Ha": round(r["energy_hartree"], 6) if "error" not in r else "",
-             "VQE - CASCI / mHa": round(r["error_mha"], 4) if "error" not in r else "",
-             "reused": r.get("reused", ""), "error": r.get("error", "")} for r in results]
+    rows = [
+        {
+            "SMILES": r["smiles"],
+            "VQE / Ha": round(r["energy_hartree"], 6) if "error" not in r else "",
+            "VQE - CASCI / mHa": round(r["error_mha"], 4) if "error" not in r else "",
+            "reused": r.get("reused", ""),
+            "error": r.get("error", ""),
+        }
+        for r in results
+    ]
     create_table_artifact(rows, key="vqe-energies", description="VQE beside CASCI")
     failed = sum("error" in r for r in results)
     logger.info("%d calculations, %d failed", len(results), failed)
     return results
 
 
-def run_energy_flow(smiles: list[str], settings_ref: SettingsRef | None = None,
-                    properties: bool = True) -> list[dict[str, Any]]:
+def run_energy_flow(
+    smiles: list[str], settings_ref: SettingsRef | None = None, properties: bool = True
+) -> list[dict[str, Any]]:
     """Run ``energy_flow`` with the task runner named in the settings."""
     settings = (settings_ref or SettingsRef()).load()
     runner = make_task_runner(settings.flows)

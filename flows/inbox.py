@@ -26,9 +26,13 @@ SETTLE_SECONDS = 2.0
 def pending_files(inbox: Path, settle_seconds: float = SETTLE_SECONDS) -> list[Path]:
     """Library files in ``inbox`` (not its subfolders) untouched for ``settle_seconds``."""
     now = time.time()
-    files = [p for p in inbox.iterdir() if p.is_file()
-             and p.name.lower().removesuffix(".gz").endswith(LIBRARY_SUFFIXES)
-             and now - p.stat().st_mtime >= settle_seconds]
+    files = [
+        p
+        for p in inbox.iterdir()
+        if p.is_file()
+        and p.name.lower().removesuffix(".gz").endswith(LIBRARY_SUFFIXES)
+        and now - p.stat().st_mtime >= settle_seconds
+    ]
     return sorted(files, key=lambda p: p.stat().st_mtime)
 
 
@@ -43,8 +47,9 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 @flow(name="inbox-triage")
-def inbox_triage_flow(inbox: str = "inbox", settings_ref: SettingsRef | None = None
-                      ) -> dict[str, Any]:
+def inbox_triage_flow(
+    inbox: str = "inbox", settings_ref: SettingsRef | None = None
+) -> dict[str, Any]:
     """Triage the settled files of ``inbox``; returns per file its summary or its error."""
     logger = get_run_logger()
     folder = Path(inbox)

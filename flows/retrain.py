@@ -13,24 +13,32 @@ from pipeline.store import open_store
 
 
 @task(name="train-surrogate")
-def train_surrogate_task(smiles: list[str], values: list[float], target: str,
-                         settings_ref: SettingsRef) -> dict[str, Any]:
+def train_surrogate_task(
+    smiles: list[str], values: list[float], target: str, settings_ref: SettingsRef
+) -> dict[str, Any]:
     """Held-out metrics, then the model refit on everything and registered as a new version."""
     settings = settings_ref.load()
     store = open_store(settings)
     try:
         metrics = held_out_metrics(smiles, values, settings.surrogate, seed=settings.campaign.seed)
-        registered = train_and_register(store, smiles, values, target=target,
-                                        settings=settings.surrogate,
-                                        models_dir=settings.models_dir, metrics=metrics)
+        registered = train_and_register(
+            store,
+            smiles,
+            values,
+            target=target,
+            settings=settings.surrogate,
+            models_dir=settings.models_dir,
+            metrics=metrics,
+        )
     finally:
         store.close()
     return {"model_version": registered.record.id, "n_train": len(smiles), **metrics}
 
 
 @flow(name="retrain")
-def retrain_flow(target: str | None = None, settings_ref: SettingsRef | None = None
-                 ) -> dict[str, Any]:
+def retrain_flow(
+    target: str | None = None, settings_ref: SettingsRef | None = None
+) -> dict[str, Any]:
     """Retrain the surrogate of ``target`` (default ``campaign.target``) on all stored values:
     quantum-calculation properties and campaign oracle results."""
     logger = get_run_logger()
@@ -47,10 +55,13 @@ def retrain_flow(target: str | None = None, settings_ref: SettingsRef | None = N
     result = train_surrogate_task(list(values), list(values.values()), target, settings_ref)
     create_markdown_artifact(
         key="surrogate-retrain",
-        markdown=(f"# Surrogate retrained: {target}\n\nmodel version {result['model_version']} "
-                  f"({settings.surrogate.kind}) on {result['n_train']} molecules; held-out "
-                  f"RMSE {result['rmse']:.3f}, R² {result['r2']:.3f}\n"),
+        markdown=(
+            f"# Surrogate retrained: {target}\n\nmodel version {result['model_version']} "
+            f"({settings.surrogate.kind}) on {result['n_train']} molecules; held-out "
+            f"RMSE {result['rmse']:.3f}, R² {result['r2']:.3f}\n"
+        ),
     )
-    logger.info("model version %s trained on %d molecules", result["model_version"],
-                result["n_train"])
+    logger.info(
+        "model version %s trained on %d molecules", result["model_version"], result["n_train"]
+    )
     return {"target": target, **result}

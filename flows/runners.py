@@ -24,6 +24,10 @@ def make_task_runner(settings: FlowSettings) -> TaskRunner:
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
     return DaskTaskRunner(
-        cluster_kwargs={"n_workers": settings.max_workers, "threads_per_worker": 1,
-                        "processes": True, "dashboard_address": None}
+        cluster_kwargs={
+            "n_workers": settings.max_workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
     )

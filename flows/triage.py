@@ -40,20 +40,26 @@ def triage_chunk(
     gnn: GNNPredictor | None,
 ) -> list[MoleculeResult]:
     """Rule filters, GNN filters and conformers for one chunk of records."""
-    return triage_records(records, settings, all_reasons=all_reasons, gnn=gnn,
-                          with_conformers=True)
+    return triage_records(records, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=True)
 
 
 @flow(name="triage", log_prints=False)
-def triage_flow(library: str, settings_ref: SettingsRef | None = None,
-                all_reasons: bool = False, collect_passed: bool = False) -> dict[str, Any]:
+def triage_flow(
+    library: str,
+    settings_ref: SettingsRef | None = None,
+    all_reasons: bool = False,
+    collect_passed: bool = False,
+) -> dict[str, Any]:
     """Triage ``library`` (SMILES/CSV/SDF, optionally .gz) into the store; returns the summary
     (with ``passed_smiles``, the distinct passed molecules, when ``collect_passed``)."""
     logger = get_run_logger()
     settings = (settings_ref or SettingsRef()).load()
     store = open_store(settings)
-    gnn, model_ids = load_filter_predictor(store, solubility=settings.triage.solubility_filter,
-                                           toxicity=settings.triage.toxicity_filter)
+    gnn, model_ids = load_filter_predictor(
+        store,
+        solubility=settings.triage.solubility_filter,
+        toxicity=settings.triage.toxicity_filter,
+    )
     settings_hash = triage_settings_hash(settings, all_reasons=all_reasons, model_ids=model_ids)
     counter, seen = SummaryCounter(), set[str]()
     passed: list[str] = []
@@ -69,8 +75,9 @@ def triage_flow(library: str, settings_ref: SettingsRef | None = None,
             if collect_passed and result.passed and result.smiles:
                 passed.append(result.smiles)
         summary = counter.snapshot(time.perf_counter() - start)
-        store_chunk(store, TriageChunk(0, tuple(results), summary), settings_hash,
-                    source=Path(library).name)
+        store_chunk(
+            store, TriageChunk(0, tuple(results), summary), settings_hash, source=Path(library).name
+        )
         logger.info("triage: %d read, %d passed", summary.n_input, summary.n_passed)
 
     records = read_library(library)
@@ -87,17 +94,20 @@ def triage_flow(library: str, settings_ref: SettingsRef | None = None,
     reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(summary["rejected_by_reason"].items()))
     create_markdown_artifact(
         key="triage-summary",
-        markdown=(f"# Triage of {Path(library).name}\n\n{summary['n_input']} read, "
-                  f"{summary['n_unique']} unique, **{summary['n_passed']} passed** in "
-                  f"{summary['wall_seconds']:.1f} s\n\n| rejected because | molecules |\n"
-                  f"|---|---|\n{reasons}\n"),
+        markdown=(
+            f"# Triage of {Path(library).name}\n\n{summary['n_input']} read, "
+            f"{summary['n_unique']} unique, **{summary['n_passed']} passed** in "
+            f"{summary['wall_seconds']:.1f} s\n\n| rejected because | molecules |\n"
+            f"|---|---|\n{reasons}\n"
+        ),
         description="triage summary",
     )
     return summary
 
 
-def run_triage_flow(library: str, settings_ref: SettingsRef | None = None,
-                    all_reasons: bool = False) -> dict[str, Any]:
+def run_triage_flow(
+    library: str, settings_ref: SettingsRef | None = None, all_reasons: bool = False
+) -> dict[str, Any]:
     """Run ``triage_flow`` with the task runner named in the settings."""
     settings = (settings_ref or SettingsRef()).load()
     runner = make_task_runner(settings.flows)

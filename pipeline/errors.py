@@ -10,7 +10,7 @@ class QdpError(Exception):
 
 
 class SettingsError(QdpError):
-    """A setting is missing, unknown or invalid; the message names key, value and what is allowed."""
+    """A setting is unknown or invalid; the message names the key, value and what is allowed."""
 
     exit_code = 2
 

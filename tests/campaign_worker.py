@@ -1,6 +1,6 @@
 """Run a lookup-oracle campaign slowly in a subprocess, so a test can kill it mid-round.
 
-    python tests/campaign_worker.py HOME LIBRARY LOOKUP_CSV VALUE_COLUMN
+python tests/campaign_worker.py HOME LIBRARY LOOKUP_CSV VALUE_COLUMN
 """
 
 from __future__ import annotations
@@ -35,9 +35,19 @@ def job_for(library: Path, lookup: Path, column: str, settings: Settings) -> Cam
     pool = build_pool(library, settings, store, triage=False)
     store.close()
     return CampaignJob(
-        library=str(library), oracle=f"lookup:{lookup}", triage=False, pool=tuple(pool),
-        campaign=CampaignSettings(target=column, maximize=True, init_size=6, batch_size=6,
-                                  rounds=2, acquisition="ucb", seed=3),
+        library=str(library),
+        oracle=f"lookup:{lookup}",
+        triage=False,
+        pool=tuple(pool),
+        campaign=CampaignSettings(
+            target=column,
+            maximize=True,
+            init_size=6,
+            batch_size=6,
+            rounds=2,
+            acquisition="ucb",
+            seed=3,
+        ),
         surrogate=SurrogateSettings(kind="rf", rf_n_trees=30),
     )
 
@@ -47,5 +57,6 @@ if __name__ == "__main__":
     settings = Settings(home=Path(home))
     job = job_for(Path(library), Path(lookup), column, settings)
     store = open_store(settings)
-    run_campaign_job(settings, store, job=job,
-                     oracle_factory=lambda j: SlowOracle(Path(lookup), column))
+    run_campaign_job(
+        settings, store, job=job, oracle_factory=lambda j: SlowOracle(Path(lookup), column)
+    )

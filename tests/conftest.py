@@ -20,10 +20,10 @@ os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 
+from postgres_server import PostgresServer, start_postgres  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from pipeline.config import Settings  # noqa: E402
-from postgres_server import PostgresServer, start_postgres  # noqa: E402
 
 
 @pytest.fixture

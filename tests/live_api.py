@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import uvicorn
 
 from pipeline.api.app import create_app
@@ -42,8 +41,10 @@ def _free_port() -> int:
 def _esol(n: int) -> tuple[list[str], list[float]]:
     with DATA.open() as handle:
         rows = list(csv.DictReader(handle))[:n]
-    return ([r["smiles"] for r in rows],
-            [float(r["measured log solubility in mols per litre"]) for r in rows])
+    return (
+        [r["smiles"] for r in rows],
+        [float(r["measured log solubility in mols per litre"]) for r in rows],
+    )
 
 
 def start_api(settings: Settings) -> Iterator[LiveApi]:
@@ -51,12 +52,17 @@ def start_api(settings: Settings) -> Iterator[LiveApi]:
     store = open_store(settings)
     smiles, values = _esol(200)
     registered = train_and_register(
-        store, smiles, values, target="log_solubility",
-        settings=SurrogateSettings(kind="rf"), models_dir=settings.models_dir,
+        store,
+        smiles,
+        values,
+        target="log_solubility",
+        settings=SurrogateSettings(kind="rf"),
+        models_dir=settings.models_dir,
     )
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -30,14 +30,25 @@ class PostgresServer:
         """Stop the server and delete its files (no-op for a server we did not start)."""
         if self.data_dir is None or self.pg_bin is None:
             return
-        _run_as_pg([str(self.pg_bin / "pg_ctl"), "-D", str(self.data_dir / "data"),
-                    "-m", "fast", "-w", "stop"])
+        _run_as_pg(
+            [
+                str(self.pg_bin / "pg_ctl"),
+                "-D",
+                str(self.data_dir / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ]
+        )
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def find_pg_bin() -> Path | None:
     """The newest ``/usr/lib/postgresql/*/bin`` (Debian layout), or ``initdb`` on PATH."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: float(p.split("/")[-2]))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: float(p.split("/")[-2])
+    )
     if candidates:
         return Path(candidates[-1])
     initdb = shutil.which("initdb")
@@ -74,9 +85,29 @@ def start_postgres() -> PostgresServer:
             raise RuntimeError("running as root and no 'postgres' user exists") from None
         os.chown(data_dir, user.pw_uid, user.pw_gid)
     port = _free_port()
-    _run_as_pg([str(pg_bin / "initdb"), "-D", str(data_dir / "data"), "-U", "qdp",
-                "--auth=trust", "-E", "UTF8"])
-    _run_as_pg([str(pg_bin / "pg_ctl"), "-D", str(data_dir / "data"), "-l",
-                str(data_dir / "server.log"), "-w", "-o",
-                f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1", "start"])
+    _run_as_pg(
+        [
+            str(pg_bin / "initdb"),
+            "-D",
+            str(data_dir / "data"),
+            "-U",
+            "qdp",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+        ]
+    )
+    _run_as_pg(
+        [
+            str(pg_bin / "pg_ctl"),
+            "-D",
+            str(data_dir / "data"),
+            "-l",
+            str(data_dir / "server.log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1",
+            "start",
+        ]
+    )
     return PostgresServer(f"postgresql+psycopg://qdp@127.0.0.1:{port}/postgres", data_dir, pg_bin)

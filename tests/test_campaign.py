@@ -35,10 +35,31 @@ def _small_library(tmp_path: Path, n: int = 60) -> Path:
 
 def test_campaign_cli_json_contract_and_predict(tmp_path: Path) -> None:
     library = _small_library(tmp_path)
-    result = run_qdp("campaign", "--library", str(library), "--oracle", f"lookup:{ESOL}",
-                     "--target", COLUMN, "--maximize", "--surrogate", "rf", "--acquisition",
-                     "greedy", "--init-size", "10%", "--batch-size", "5", "--rounds", "2",
-                     "--no-triage", "--seed", "1", "--json", cwd=tmp_path)
+    result = run_qdp(
+        "campaign",
+        "--library",
+        str(library),
+        "--oracle",
+        f"lookup:{ESOL}",
+        "--target",
+        COLUMN,
+        "--maximize",
+        "--surrogate",
+        "rf",
+        "--acquisition",
+        "greedy",
+        "--init-size",
+        "10%",
+        "--batch-size",
+        "5",
+        "--rounds",
+        "2",
+        "--no-triage",
+        "--seed",
+        "1",
+        "--json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["status"] == "finished" and report["stop_reason"] == "rounds"
@@ -67,8 +88,14 @@ def test_resume_after_kill_repeats_no_oracle_call(tmp_path: Path) -> None:
     library = _small_library(tmp_path)
     home = tmp_path / ".qdp"
     worker = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("campaign_worker.py")), str(home),
-         str(library), str(ESOL), COLUMN],
+        [
+            sys.executable,
+            str(Path(__file__).with_name("campaign_worker.py")),
+            str(home),
+            str(library),
+            str(ESOL),
+            COLUMN,
+        ],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
     )
     settings = Settings(home=home)
@@ -83,7 +110,8 @@ def test_resume_after_kill_repeats_no_oracle_call(tmp_path: Path) -> None:
             continue
         with store.engine.connect() as connection:
             rows = connection.exec_driver_sql(
-                "SELECT campaign_id, round_index FROM campaign_evaluations").fetchall()
+                "SELECT campaign_id, round_index FROM campaign_evaluations"
+            ).fetchall()
         if any(r[1] == 1 for r in rows) and len(rows) < 12:
             campaign_id = rows[0][0]
             os.kill(worker.pid, signal.SIGKILL)
@@ -96,8 +124,9 @@ def test_resume_after_kill_repeats_no_oracle_call(tmp_path: Path) -> None:
 
     job = job_for(library, ESOL, COLUMN, settings)
     oracle = lookup_oracle_from_csv(ESOL, COLUMN)
-    report = run_campaign_job(settings, store, resume_id=campaign_id,
-                              oracle_factory=lambda _job: oracle)
+    report = run_campaign_job(
+        settings, store, resume_id=campaign_id, oracle_factory=lambda _job: oracle
+    )
     assert not before & set(oracle.calls), "a finished oracle call was repeated"
     assert report["status"] == "finished"
     assert len(report["evaluated"]) == 6 + 6 + 6

@@ -13,17 +13,20 @@ import pytest
 QDP = [sys.executable, "-m", "pipeline.cli"]
 
 
-def run_qdp(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_qdp(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([*QDP, *args], cwd=cwd, env=full_env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [*QDP, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_help_lists_every_command_with_a_description(tmp_path: Path) -> None:
     result = run_qdp("--help", cwd=tmp_path)
     assert result.returncode == 0
     for command in ("db", "demo"):
-        line = next(l for l in result.stdout.splitlines() if f" {command} " in l)
+        line = next(ln for ln in result.stdout.splitlines() if f" {command} " in ln)
         assert len(line.split(command, 1)[1].strip(" │")) > 10, line
 
 
@@ -55,8 +58,12 @@ def test_bad_setting_exits_2_with_one_line(tmp_path: Path) -> None:
 
 
 def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
-    result = run_qdp("db", "status", cwd=tmp_path,
-                     env={"QDP_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    result = run_qdp(
+        "db",
+        "status",
+        cwd=tmp_path,
+        env={"QDP_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("qdp: error: cannot open database")
     assert result.stderr.strip().count("\n") == 0

@@ -44,8 +44,10 @@ def test_database_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[quantum]\nansatz = "magic"\n',
-         "invalid setting quantum.ansatz='magic' in config file .*allowed: 'uccsd'"),
+        (
+            '[quantum]\nansatz = "magic"\n',
+            "invalid setting quantum.ansatz='magic' in config file .*allowed: 'uccsd'",
+        ),
         ("[triage]\nqed_min = 3\n", r"invalid setting triage.qed_min=3 .*less than or equal to 1"),
         ("[quantum]\nbassis = 1\n", "unknown setting 'quantum.bassis'"),
         ("[quantum\n", "is not valid TOML"),

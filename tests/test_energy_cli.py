@@ -16,9 +16,19 @@ def test_energy_json_reuse_and_recompute(tmp_path: Path) -> None:
     first = run_qdp(*args, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     result = json.loads(first.stdout)
-    for key in ("energy_hartree", "reference_energy_hartree", "error_mha", "chemical_accuracy",
-                "hf_energy_hartree", "n_qubits", "n_parameters", "wall_seconds",
-                "ionization_potential_ev", "electron_affinity_ev", "electrophilicity_ev"):
+    for key in (
+        "energy_hartree",
+        "reference_energy_hartree",
+        "error_mha",
+        "chemical_accuracy",
+        "hf_energy_hartree",
+        "n_qubits",
+        "n_parameters",
+        "wall_seconds",
+        "ionization_potential_ev",
+        "electron_affinity_ev",
+        "electrophilicity_ev",
+    ):
         assert key in result, key
     assert abs(result["reference_energy_hartree"] - H2_FCI_STO3G) < 1e-8
     assert abs(result["energy_hartree"] - result["reference_energy_hartree"]) < 1.6e-3

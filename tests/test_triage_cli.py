@@ -28,8 +28,15 @@ def test_triage_json_contract_and_store(tmp_path: Path) -> None:
     result = run_qdp(*args, "--out", "passed.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    for key in ("n_input", "n_valid", "n_unique", "n_passed", "rejected_by_reason",
-                "wall_seconds", "molecules_per_second"):
+    for key in (
+        "n_input",
+        "n_valid",
+        "n_unique",
+        "n_passed",
+        "rejected_by_reason",
+        "wall_seconds",
+        "molecules_per_second",
+    ):
         assert key in report
     assert (report["n_input"], report["n_valid"], report["n_unique"]) == (5, 4, 3)
     assert report["rejected_by_reason"]["invalid_smiles"] == 1

@@ -18,8 +18,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pipeline.api.schemas import (
     CampaignOut,
-    MoleculeOut,
     ModelOut,
+    MoleculeOut,
     PredictionOut,
     PredictRequest,
     PredictResponse,
@@ -85,8 +85,11 @@ def create_app(settings: Settings) -> FastAPI:
         if token is None:
             return
         if credentials is None or not secrets.compare_digest(credentials.credentials, token):
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or wrong bearer token",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "missing or wrong bearer token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
 
     auth = [Depends(authorize)]
 
@@ -100,31 +103,43 @@ def create_app(settings: Settings) -> FastAPI:
             surrogate = cache.get(store, body.model_version)
         except ModelNotFoundError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
-        items = predict_smiles(surrogate, body.smiles,
-                               max_length=settings.api.max_smiles_length)
+        items = predict_smiles(surrogate, body.smiles, max_length=settings.api.max_smiles_length)
         return PredictResponse(
-            model_version=surrogate.record.id, target=surrogate.record.target,
+            model_version=surrogate.record.id,
+            target=surrogate.record.target,
             items=[PredictionOut(**item.to_dict()) for item in items],
         )
 
-    @app.post("/v1/predict", response_model=PredictResponse, response_model_exclude_none=True,
-              dependencies=auth, tags=["predict"],
-              responses={404: {"description": "no such model version"}})
+    @app.post(
+        "/v1/predict",
+        response_model=PredictResponse,
+        response_model_exclude_none=True,
+        dependencies=auth,
+        tags=["predict"],
+        responses={404: {"description": "no such model version"}},
+    )
     async def predict(body: PredictRequest) -> PredictResponse:
         """Predict mean ± std for up to 1,000 SMILES; invalid ones get a per-item error."""
         if len(body.smiles) <= INLINE_PREDICTION_MAX:
             return predict_body(body)  # ~1 ms: cheaper than a thread-pool round trip
         return await run_in_threadpool(predict_body, body)
 
-    @app.get("/v1/molecules/{inchikey}", response_model=MoleculeOut, dependencies=auth,
-             tags=["results"], responses={404: {"description": "unknown InChIKey"}})
+    @app.get(
+        "/v1/molecules/{inchikey}",
+        response_model=MoleculeOut,
+        dependencies=auth,
+        tags=["results"],
+        responses={404: {"description": "unknown InChIKey"}},
+    )
     def molecule(inchikey: str) -> MoleculeOut:
         """A stored molecule with its triage outcomes and quantum calculations."""
         found = store.get_molecule(inchikey)
         if found is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no molecule {inchikey!r} stored")
         return MoleculeOut(
-            inchikey=found.inchikey, smiles=found.smiles, name=found.name,
+            inchikey=found.inchikey,
+            smiles=found.smiles,
+            name=found.name,
             has_conformer=found.conformer_molblock is not None,
             triage=store.triage_results_for(inchikey),
             calculations=store.calculations_for(inchikey),
@@ -135,19 +150,30 @@ def create_app(settings: Settings) -> FastAPI:
         """Every stored model version (surrogates and GNN filters), newest first."""
         return [ModelOut.model_validate(m) for m in store.list_models()]
 
-    @app.get("/v1/campaigns/{campaign_id}", response_model=CampaignOut, dependencies=auth,
-             tags=["results"], responses={404: {"description": "unknown campaign"}})
+    @app.get(
+        "/v1/campaigns/{campaign_id}",
+        response_model=CampaignOut,
+        dependencies=auth,
+        tags=["results"],
+        responses={404: {"description": "unknown campaign"}},
+    )
     def campaign(campaign_id: str) -> CampaignOut:
         """A campaign with its rounds and every oracle result."""
         found = store.get_campaign(campaign_id)
         if found is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no campaign {campaign_id!r}")
         return CampaignOut(
-            id=found.id, status=found.status, settings=found.settings,
-            rounds=[{"round": r.round_index, "selected": r.selected, "metrics": r.metrics}
-                    for r in store.campaign_rounds(campaign_id)],
-            evaluated=[{"smiles": e.smiles, "round": e.round_index, "value": e.value,
-                        "error": e.error} for e in store.campaign_evaluations(campaign_id)],
+            id=found.id,
+            status=found.status,
+            settings=found.settings,
+            rounds=[
+                {"round": r.round_index, "selected": r.selected, "metrics": r.metrics}
+                for r in store.campaign_rounds(campaign_id)
+            ],
+            evaluated=[
+                {"smiles": e.smiles, "round": e.round_index, "value": e.value, "error": e.error}
+                for e in store.campaign_evaluations(campaign_id)
+            ],
         )
 
     @app.exception_handler(QdpError)

@@ -9,7 +9,9 @@ from rich.table import Table
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
 from pipeline.store import open_store
 
-app = typer.Typer(help="Inspect the store (SQLite by default, PostgreSQL by URL).", no_args_is_help=True)
+app = typer.Typer(
+    help="Inspect the store (SQLite by default, PostgreSQL by URL).", no_args_is_help=True
+)
 
 
 @app.command("status")

@@ -33,19 +33,27 @@ def demo(config: ConfigOption = None) -> None:
     settings = settings_from(config)
     console = Console()
     started = time.perf_counter()
-    console.print(f"[bold]qdp demo[/bold]: {DEMO_LIBRARY.name} → triage → VQE "
-                  f"({settings.quantum.ansatz}, {settings.quantum.basis}, "
-                  f"CAS({settings.quantum.active_electrons},{settings.quantum.active_orbitals})) "
-                  f"→ {settings.surrogate.kind} surrogate → {settings.campaign.acquisition} "
-                  f"acquisition; store {settings.resolved_database_url}")
-    params = CampaignParams(campaign_id=DEMO_CAMPAIGN, library=str(DEMO_LIBRARY), oracle="vqe",
-                            triage=True, settings_ref=SettingsRef(config=str(config)))
+    console.print(
+        f"[bold]qdp demo[/bold]: {DEMO_LIBRARY.name} → triage → VQE "
+        f"({settings.quantum.ansatz}, {settings.quantum.basis}, "
+        f"CAS({settings.quantum.active_electrons},{settings.quantum.active_orbitals})) "
+        f"→ {settings.surrogate.kind} surrogate → {settings.campaign.acquisition} "
+        f"acquisition; store {settings.resolved_database_url}"
+    )
+    params = CampaignParams(
+        campaign_id=DEMO_CAMPAIGN,
+        library=str(DEMO_LIBRARY),
+        oracle="vqe",
+        triage=True,
+        settings_ref=SettingsRef(config=str(config)),
+    )
     report = run_campaign_flow(params)
 
     store = open_store(settings)
     try:
-        calculations = stored_energies_for(store, [e["smiles"] for e in report["evaluated"]],
-                                           settings)
+        calculations = stored_energies_for(
+            store, [e["smiles"] for e in report["evaluated"]], settings
+        )
         predictions = {}
         if report["model_version"]:
             model = load_registered(store, report["model_version"])
@@ -59,34 +67,68 @@ def demo(config: ConfigOption = None) -> None:
     console.print(f"done in {time.perf_counter() - started:.0f} s")
 
 
-def _print_results(console: Console, report: dict, calculations: list[dict],
-                   predictions: dict) -> None:
-    top = Table("SMILES", "computed ω / eV", "predicted ω / eV",
-                title=f"top candidates ({report['target']}, maximized)")
+def _print_results(
+    console: Console, report: dict, calculations: list[dict], predictions: dict
+) -> None:
+    top = Table(
+        "SMILES",
+        "computed ω / eV",
+        "predicted ω / eV",
+        title=f"top candidates ({report['target']}, maximized)",
+    )
     for e in report["best"]:
         p = predictions.get(e["smiles"])
-        top.add_row(e["smiles"], f"{e['value']:.3f}",
-                    f"{p.mean:.3f} ± {p.std:.3f}" if p and p.mean is not None else "")
+        top.add_row(
+            e["smiles"],
+            f"{e['value']:.3f}",
+            f"{p.mean:.3f} ± {p.std:.3f}" if p and p.mean is not None else "",
+        )
     console.print(top)
-    vqe = Table("SMILES", "VQE / Ha", "CASCI / Ha", "VQE − CASCI / mHa", "≤ 1.6 mHa",
-                title=f"every quantum calculation ({len(calculations)})")
+    vqe = Table(
+        "SMILES",
+        "VQE / Ha",
+        "CASCI / Ha",
+        "VQE − CASCI / mHa",
+        "≤ 1.6 mHa",
+        title=f"every quantum calculation ({len(calculations)})",
+    )
     for c in calculations:
-        vqe.add_row(c["smiles"], f"{c['energy_hartree']:.6f}",
-                    f"{c['reference_energy_hartree']:.6f}", f"{c['error_mha']:.4f}",
-                    "yes" if c["chemical_accuracy"] else "NO")
+        vqe.add_row(
+            c["smiles"],
+            f"{c['energy_hartree']:.6f}",
+            f"{c['reference_energy_hartree']:.6f}",
+            f"{c['error_mha']:.4f}",
+            "yes" if c["chemical_accuracy"] else "NO",
+        )
     console.print(vqe)
-    rounds = Table("round", "strategy", "chosen", "trained on", "batch RMSE / eV",
-                   "Spearman(|err|, std)", title="surrogate per round (prospective, on the batch)")
+    rounds = Table(
+        "round",
+        "strategy",
+        "chosen",
+        "trained on",
+        "batch RMSE / eV",
+        "Spearman(|err|, std)",
+        title="surrogate per round (prospective, on the batch)",
+    )
     for r in report["rounds"]:
         m = r["metrics"]
-        rounds.add_row(str(r["round"]), m["strategy"], str(len(r["selected"])), str(m["n_train"]),
-                       f"{m['batch_rmse']:.3f}" if "batch_rmse" in m else "",
-                       f"{m['batch_spearman_error_std']:.2f}" if "batch_rmse" in m else "")
+        rounds.add_row(
+            str(r["round"]),
+            m["strategy"],
+            str(len(r["selected"])),
+            str(m["n_train"]),
+            f"{m['batch_rmse']:.3f}" if "batch_rmse" in m else "",
+            f"{m['batch_spearman_error_std']:.2f}" if "batch_rmse" in m else "",
+        )
     console.print(rounds)
     failed = [e for e in report["evaluated"] if e["error"]]
     if failed:
-        console.print(f"{len(failed)} oracle calls failed (recorded): "
-                      + "; ".join(f"{e['smiles']}: {e['error']}" for e in failed[:5]))
-    typer.echo(f"campaign {report['campaign_id']}: {report['status']} ({report['stop_reason']}), "
-               f"{len(report['evaluated'])} oracle calls, surrogate model version "
-               f"{report['model_version']}")
+        console.print(
+            f"{len(failed)} oracle calls failed (recorded): "
+            + "; ".join(f"{e['smiles']}: {e['error']}" for e in failed[:5])
+        )
+    typer.echo(
+        f"campaign {report['campaign_id']}: {report['status']} ({report['stop_reason']}), "
+        f"{len(report['evaluated'])} oracle calls, surrogate model version "
+        f"{report['model_version']}"
+    )

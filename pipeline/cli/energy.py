@@ -51,7 +51,8 @@ def energy(
     inchikey: Annotated[str | None, typer.Option(help="A molecule already in the store.")] = None,
     basis: Annotated[str | None, typer.Option(help="Basis set [quantum.basis].")] = None,
     active_space: Annotated[
-        str | None, typer.Option(help="Active electrons,orbitals, e.g. 4,4.")] = None,
+        str | None, typer.Option(help="Active electrons,orbitals, e.g. 4,4.")
+    ] = None,
     ansatz: Annotated[
         Literal["uccsd", "kupccgsd", "hea", "adapt"] | None, typer.Option(help="Ansatz.")
     ] = None,
@@ -80,7 +81,8 @@ def energy(
     if active_space:
         overrides["active_electrons"], overrides["active_orbitals"] = _active_space(active_space)
     quantum = settings.quantum.model_validate(
-        {**settings.quantum.model_dump(), **{k: v for k, v in overrides.items() if v is not None}})
+        {**settings.quantum.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
+    )
     store = open_store(settings)
     try:
         spin = {"charge": charge, "multiplicity": multiplicity}
@@ -93,16 +95,21 @@ def energy(
         else:
             assert sdf is not None
             request = energies.request_for_sdf(sdf, **spin)
-        result = energies.get_or_compute_energy(store, request, quantum, properties=properties,
-                                                recompute=recompute)
+        result = energies.get_or_compute_energy(
+            store, request, quantum, properties=properties, recompute=recompute
+        )
     finally:
         store.close()
     if as_json:
         print_json(result)
         return
-    table = Table("quantity", "value", title=f"{quantum.ansatz.upper()} / {quantum.basis}, "
-                  f"CAS({quantum.active_electrons},{quantum.active_orbitals})"
-                  + (" (stored result)" if result["reused"] else ""))
+    table = Table(
+        "quantity",
+        "value",
+        title=f"{quantum.ansatz.upper()} / {quantum.basis}, "
+        f"CAS({quantum.active_electrons},{quantum.active_orbitals})"
+        + (" (stored result)" if result["reused"] else ""),
+    )
     for key, label, fmt in _SHOWN:
         if result.get(key) is not None:
             table.add_row(label, fmt.format(result[key]))

@@ -12,7 +12,6 @@ import sys
 import typer
 
 from molecules.errors import MoleculesError
-from surrogates.errors import SurrogateError
 from pipeline.cli import (
     campaign,
     db,
@@ -25,6 +24,7 @@ from pipeline.cli import (
     triage,
 )
 from pipeline.errors import QdpError
+from surrogates.errors import SurrogateError
 
 app = typer.Typer(
     name="qdp",

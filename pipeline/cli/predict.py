@@ -46,17 +46,30 @@ def predict(
         store.close()
     items = predict_smiles(surrogate, queries, max_length=settings.triage.max_smiles_length)
     if as_json:
-        print_json({"model_version": surrogate.record.id, "target": surrogate.record.target,
-                    "kind": surrogate.record.kind, "items": [i.to_dict() for i in items]})
+        print_json(
+            {
+                "model_version": surrogate.record.id,
+                "target": surrogate.record.target,
+                "kind": surrogate.record.kind,
+                "items": [i.to_dict() for i in items],
+            }
+        )
         return
-    table = Table("SMILES", f"{surrogate.record.target} mean", "std", "nearest Tanimoto", "note",
-                  title=f"model {surrogate.record.id} ({surrogate.record.kind}, "
-                        f"{surrogate.record.n_train} training molecules)")
+    table = Table(
+        "SMILES",
+        f"{surrogate.record.target} mean",
+        "std",
+        "nearest Tanimoto",
+        "note",
+        title=f"model {surrogate.record.id} ({surrogate.record.kind}, "
+        f"{surrogate.record.n_train} training molecules)",
+    )
     for item in items:
         if item.error:
             table.add_row(item.smiles, "", "", "", item.error)
             continue
         note = "far from training data" if item.novel else ""
-        table.add_row(item.smiles, f"{item.mean:.3f}", f"{item.std:.3f}",
-                      f"{item.nearest_tanimoto:.2f}", note)
+        table.add_row(
+            item.smiles, f"{item.mean:.3f}", f"{item.std:.3f}", f"{item.nearest_tanimoto:.2f}", note
+        )
     Console().print(table)

@@ -28,5 +28,6 @@ def serve(
     torch.set_num_threads(1)
     settings = settings_from(config)
     app = create_app(settings)
-    uvicorn.run(app, host=host or settings.api.host, port=port or settings.api.port,
-                log_level="warning")
+    uvicorn.run(
+        app, host=host or settings.api.host, port=port or settings.api.port, log_level="warning"
+    )

@@ -19,7 +19,9 @@ def train_filters(
     only: Annotated[
         str | None, typer.Option("--only", help="Train just 'solubility' or 'toxicity'.")
     ] = None,
-    epochs: Annotated[int | None, typer.Option("--epochs", help="Override the epoch count.")] = None,
+    epochs: Annotated[
+        int | None, typer.Option("--epochs", help="Override the epoch count.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Train the GNN triage filters (ESOL solubility, Tox21 toxicity) and store them."""
@@ -38,17 +40,22 @@ def train_filters(
     results = {}
     try:
         for target in targets:
-            console.print(f"training the {target} filter ({training.epochs} epochs, seed "
-                          f"{training.seed}) …")
+            console.print(
+                f"training the {target} filter ({training.epochs} epochs, seed {training.seed}) …"
+            )
             trained = train_filter(store, target, settings.models_dir, training)
             metric, bar, sense = QUALITY_BARS[target]
             value = trained.report.metrics[metric]
             meets = value <= bar if sense == "≤" else value >= bar
-            results[target] = {"model_id": trained.record.id, **trained.report.metrics,
-                               "n_train": trained.report.n_train,
-                               "wall_seconds": trained.report.wall_seconds,
-                               "quality_bar": f"{metric} {sense} {bar}", "meets_bar": meets,
-                               "path": trained.record.path}
+            results[target] = {
+                "model_id": trained.record.id,
+                **trained.report.metrics,
+                "n_train": trained.report.n_train,
+                "wall_seconds": trained.report.wall_seconds,
+                "quality_bar": f"{metric} {sense} {bar}",
+                "meets_bar": meets,
+                "path": trained.record.path,
+            }
     finally:
         store.close()
     if as_json:
@@ -57,7 +64,13 @@ def train_filters(
     table = Table("filter", "model id", "metric", "value", "bar", "ok", "train s")
     for target, row in results.items():
         metric, bar, sense = QUALITY_BARS[target]
-        table.add_row(target, str(row["model_id"]), metric, f"{row[metric]:.3f}",
-                      f"{sense} {bar}", "yes" if row["meets_bar"] else "NO",
-                      f"{row['wall_seconds']:.0f}")
+        table.add_row(
+            target,
+            str(row["model_id"]),
+            metric,
+            f"{row[metric]:.3f}",
+            f"{sense} {bar}",
+            "yes" if row["meets_bar"] else "NO",
+            f"{row['wall_seconds']:.0f}",
+        )
     Console().print(table)

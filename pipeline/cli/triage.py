@@ -17,9 +17,13 @@ from pipeline.store import open_store
 
 
 def triage(
-    file: Annotated[Path, typer.Argument(help="SMILES (.smi), CSV or SDF library, optionally .gz.")],
+    file: Annotated[
+        Path, typer.Argument(help="SMILES (.smi), CSV or SDF library, optionally .gz.")
+    ],
     config: ConfigOption = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write passed molecules to CSV.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write passed molecules to CSV.")
+    ] = None,
     all_reasons: Annotated[
         bool, typer.Option("--all-reasons", help="Run every filter; record every failing rule.")
     ] = False,
@@ -36,17 +40,33 @@ def triage(
     console = Console(stderr=True)
     show_progress = sys.stderr.isatty() and not as_json
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, disable=not show_progress) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not show_progress,
+        ) as bar:
             task = bar.add_task("triage: starting")
 
             def progress(summary):  # type: ignore[no-untyped-def]
-                bar.update(task, description=(
-                    f"triage: {summary.n_input:,} read, {summary.n_passed:,} passed, "
-                    f"{summary.molecules_per_second:,.0f} mol/s"))
+                bar.update(
+                    task,
+                    description=(
+                        f"triage: {summary.n_input:,} read, {summary.n_passed:,} passed, "
+                        f"{summary.molecules_per_second:,.0f} mol/s"
+                    ),
+                )
 
-            summary = run_triage(file, settings, store, all_reasons=all_reasons, out_csv=out,
-                                 smiles_column=smiles_column, progress=progress)
+            summary = run_triage(
+                file,
+                settings,
+                store,
+                all_reasons=all_reasons,
+                out_csv=out,
+                smiles_column=smiles_column,
+                progress=progress,
+            )
     finally:
         store.close()
     report = asdict(summary)

@@ -31,8 +31,9 @@ def parity_points(report: dict[str, Any]) -> tuple[list[float], list[float], lis
     """(predicted mean, predicted std, computed value) of every molecule chosen by a model."""
     predicted, spread, computed = [], [], []
     for round_ in report["rounds"]:
-        for mean, std, value in zip(round_["predicted_mean"], round_["predicted_std"],
-                                    round_["values"], strict=False):
+        for mean, std, value in zip(
+            round_["predicted_mean"], round_["predicted_std"], round_["values"], strict=False
+        ):
             if value is not None:
                 predicted.append(mean)
                 spread.append(std)
@@ -69,13 +70,15 @@ def _plot_parity(report: dict[str, Any], path: Path) -> None:
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
-                   for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def write_campaign_report(report: dict[str, Any], calculations: list[dict[str, Any]],
-                          out_dir: Path) -> Path:
+def write_campaign_report(
+    report: dict[str, Any], calculations: list[dict[str, Any]], out_dir: Path
+) -> Path:
     """Write ``campaign-<id>.html`` and its two PNG plots into ``out_dir``; return the HTML path.
 
     Args:
@@ -89,22 +92,37 @@ def write_campaign_report(report: dict[str, Any], calculations: list[dict[str, A
     _plot_learning_curve(report, out_dir / f"{stem}-learning-curve.png")
     _plot_parity(report, out_dir / f"{stem}-parity.png")
     best = [[e["smiles"], f"{e['value']:.4f}"] for e in report["best"]]
-    rounds = [[r["round"], r["metrics"]["strategy"], len(r["selected"]), r["metrics"]["n_train"],
-               f"{r['metrics']['batch_rmse']:.3f}" if "batch_rmse" in r["metrics"] else ""]
-              for r in report["rounds"]]
-    vqe = [[c["smiles"], f"{c['energy_hartree']:.6f}", f"{c['reference_energy_hartree']:.6f}",
-            f"{c['error_mha']:.3f}", "yes" if c["chemical_accuracy"] else "NO"]
-           for c in calculations]
+    rounds = [
+        [
+            r["round"],
+            r["metrics"]["strategy"],
+            len(r["selected"]),
+            r["metrics"]["n_train"],
+            f"{r['metrics']['batch_rmse']:.3f}" if "batch_rmse" in r["metrics"] else "",
+        ]
+        for r in report["rounds"]
+    ]
+    vqe = [
+        [
+            c["smiles"],
+            f"{c['energy_hartree']:.6f}",
+            f"{c['reference_energy_hartree']:.6f}",
+            f"{c['error_mha']:.3f}",
+            "yes" if c["chemical_accuracy"] else "NO",
+        ]
+        for c in calculations
+    ]
     page = f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>qdp campaign {report['campaign_id']}</title>
+<html><head><meta charset="utf-8"><title>qdp campaign {report["campaign_id"]}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em}}
 img{{max-width:48%}}</style></head><body>
-<h1>Campaign {report['campaign_id']}</h1>
-<p>Target <b>{html.escape(report['target'])}</b> ({'maximized' if report['maximize'] else
-'minimized'}), oracle <code>{html.escape(report['oracle'])}</code>, pool of
-{report['pool_size']} molecules, {len(report['evaluated'])} oracle calls;
-status {report['status']} ({report['stop_reason']}).</p>
+<h1>Campaign {report["campaign_id"]}</h1>
+<p>Target <b>{html.escape(report["target"])}</b> ({
+        "maximized" if report["maximize"] else "minimized"
+    }), oracle <code>{html.escape(report["oracle"])}</code>, pool of
+{report["pool_size"]} molecules, {len(report["evaluated"])} oracle calls;
+status {report["status"]} ({report["stop_reason"]}).</p>
 <img src="{stem}-learning-curve.png" alt="learning curve">
 <img src="{stem}-parity.png" alt="parity plot">
 <h2>Best candidates</h2>{_table(["SMILES", report["target"]], best)}

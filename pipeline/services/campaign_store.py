@@ -18,8 +18,12 @@ class SqlCampaignStore:
     seen, so ``qdp campaign --resume ID`` can rebuild everything from the id alone.
     """
 
-    def __init__(self, store: Store, job_settings: Mapping[str, Any],
-                 on_event: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        job_settings: Mapping[str, Any],
+        on_event: Callable[[str], None] | None = None,
+    ) -> None:
         self.store = store
         self.job_settings = dict(job_settings)
         self.on_event = on_event or (lambda _message: None)
@@ -37,21 +41,39 @@ class SqlCampaignStore:
         )
 
     def record_round(self, state: CampaignState, record: RoundRecord) -> None:
-        self._save(state, round_row={
-            "round_index": record.round,
-            "selected": list(record.selected),
-            "metrics": {"strategy": record.strategy, "n_train": record.n_train,
-                        "predicted_mean": list(record.predicted_mean),
-                        "predicted_std": list(record.predicted_std)},
-        })
-        self.on_event(f"round {record.round}: {len(record.selected)} molecules chosen by "
-                      f"{record.strategy} (model trained on {record.n_train})")
+        self._save(
+            state,
+            round_row={
+                "round_index": record.round,
+                "selected": list(record.selected),
+                "metrics": {
+                    "strategy": record.strategy,
+                    "n_train": record.n_train,
+                    "predicted_mean": list(record.predicted_mean),
+                    "predicted_std": list(record.predicted_std),
+                },
+            },
+        )
+        self.on_event(
+            f"round {record.round}: {len(record.selected)} molecules chosen by "
+            f"{record.strategy} (model trained on {record.n_train})"
+        )
 
     def record_evaluation(self, state: CampaignState, evaluation: Evaluation) -> None:
-        self._save(state, evaluation={"smiles": evaluation.smiles, "round_index": evaluation.round,
-                                      "value": evaluation.value, "error": evaluation.error})
-        outcome = (f"{evaluation.value:.4f}" if evaluation.value is not None
-                   else f"failed: {evaluation.error}")
+        self._save(
+            state,
+            evaluation={
+                "smiles": evaluation.smiles,
+                "round_index": evaluation.round,
+                "value": evaluation.value,
+                "error": evaluation.error,
+            },
+        )
+        outcome = (
+            f"{evaluation.value:.4f}"
+            if evaluation.value is not None
+            else f"failed: {evaluation.error}"
+        )
         self.on_event(f"  oracle {evaluation.smiles}: {outcome}")
 
     def record_finish(self, state: CampaignState) -> None:

@@ -25,6 +25,7 @@ from surrogates.metrics import regression_metrics
 from surrogates.oracle import Oracle
 from surrogates.settings import CampaignSettings, SurrogateSettings
 
+
 class CampaignNotFoundError(QdpError):
     """``--resume`` named a campaign the store does not hold."""
 
@@ -43,22 +44,32 @@ class CampaignJob:
     surrogate: SurrogateSettings
 
     def to_dict(self) -> dict[str, Any]:
-        return {"library": self.library, "oracle": self.oracle, "triage": self.triage,
-                "pool": list(self.pool), "campaign": self.campaign.model_dump(mode="json"),
-                "surrogate": self.surrogate.model_dump(mode="json")}
+        return {
+            "library": self.library,
+            "oracle": self.oracle,
+            "triage": self.triage,
+            "pool": list(self.pool),
+            "campaign": self.campaign.model_dump(mode="json"),
+            "surrogate": self.surrogate.model_dump(mode="json"),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CampaignJob:
-        return cls(library=data["library"], oracle=data["oracle"], triage=data["triage"],
-                   pool=tuple(data["pool"]),
-                   campaign=CampaignSettings.model_validate(data["campaign"]),
-                   surrogate=SurrogateSettings.model_validate(data["surrogate"]))
+        return cls(
+            library=data["library"],
+            oracle=data["oracle"],
+            triage=data["triage"],
+            pool=tuple(data["pool"]),
+            campaign=CampaignSettings.model_validate(data["campaign"]),
+            surrogate=SurrogateSettings.model_validate(data["surrogate"]),
+        )
 
 
 def build_pool(library: Path, settings: Settings, store: Store, *, triage: bool) -> list[str]:
     """Distinct standardized SMILES of the library: those passing triage, or all valid ones."""
     pool: dict[str, None] = {}
     if triage:
+
         def collect(chunk) -> None:  # type: ignore[no-untyped-def]
             pool.update((r.smiles, None) for r in chunk.results if r.passed and r.smiles)
 
@@ -76,8 +87,7 @@ def build_pool(library: Path, settings: Settings, store: Store, *, triage: bool)
 def resolve_size(value: str, pool_size: int, name: str) -> int:
     """``"N"`` or ``"P%"`` of the pool → a count of at least 1."""
     try:
-        count = (round(pool_size * float(value[:-1]) / 100) if value.endswith("%")
-                 else int(value))
+        count = round(pool_size * float(value[:-1]) / 100) if value.endswith("%") else int(value)
     except ValueError:
         raise SettingsError(f"invalid {name} {value!r}: allowed N or P%") from None
     if count < 1:
@@ -106,31 +116,52 @@ def round_metrics(state: CampaignState) -> list[dict[str, Any]]:
         metrics: dict[str, Any] = {"strategy": record.strategy, "n_train": record.n_train}
         known = [i for i, v in enumerate(observed) if v is not None]
         if record.predicted_mean and len(known) >= 2:
-            m = regression_metrics(np.array([observed[i] for i in known]),
-                                   np.array([record.predicted_mean[i] for i in known]),
-                                   np.array([record.predicted_std[i] for i in known]))
-            metrics.update(batch_rmse=m.rmse, batch_mae=m.mae,
-                           batch_spearman_error_std=m.spearman_error_std)
-        rounds.append({"round": record.round, "selected": list(record.selected),
-                       "values": observed, "predicted_mean": list(record.predicted_mean),
-                       "predicted_std": list(record.predicted_std), "metrics": metrics})
+            m = regression_metrics(
+                np.array([observed[i] for i in known]),
+                np.array([record.predicted_mean[i] for i in known]),
+                np.array([record.predicted_std[i] for i in known]),
+            )
+            metrics.update(
+                batch_rmse=m.rmse, batch_mae=m.mae, batch_spearman_error_std=m.spearman_error_std
+            )
+        rounds.append(
+            {
+                "round": record.round,
+                "selected": list(record.selected),
+                "values": observed,
+                "predicted_mean": list(record.predicted_mean),
+                "predicted_std": list(record.predicted_std),
+                "metrics": metrics,
+            }
+        )
     return rounds
 
 
-def register_final_model(state: CampaignState, job: CampaignJob, settings: Settings,
-                         store: Store) -> int | None:
+def register_final_model(
+    state: CampaignState, job: CampaignJob, settings: Settings, store: Store
+) -> int | None:
     """Train the surrogate on every oracle value, with held-out metrics, and store it."""
     smiles, values = state.successes()
     if len(smiles) < 5:
         return None
-    existing = store.find_model(job.surrogate.kind, job.campaign.target,
-                                content_hash(sorted(smiles)), job.surrogate.model_dump(mode="json"))
+    existing = store.find_model(
+        job.surrogate.kind,
+        job.campaign.target,
+        content_hash(sorted(smiles)),
+        job.surrogate.model_dump(mode="json"),
+    )
     if existing is not None:  # same data, same settings: e.g. a finished campaign re-run
         return existing.id
     metrics = held_out_metrics(smiles, values, job.surrogate, seed=job.campaign.seed)
-    registered = train_and_register(store, smiles, values, target=job.campaign.target,
-                                    settings=job.surrogate, models_dir=settings.models_dir,
-                                    metrics={**metrics, "campaign_id": state.campaign_id})
+    registered = train_and_register(
+        store,
+        smiles,
+        values,
+        target=job.campaign.target,
+        settings=job.surrogate,
+        models_dir=settings.models_dir,
+        metrics={**metrics, "campaign_id": state.campaign_id},
+    )
     return registered.record.id
 
 
@@ -156,24 +187,42 @@ def run_campaign_job(
     else:
         assert job is not None, "give a job or a campaign id to resume"
         campaign_id = uuid.uuid4().hex[:12]
-    oracle = (oracle_factory(job) if oracle_factory
-              else make_oracle(job.oracle, job.campaign.target, settings, store))
+    oracle = (
+        oracle_factory(job)
+        if oracle_factory
+        else make_oracle(job.oracle, job.campaign.target, settings, store)
+    )
     persistence = SqlCampaignStore(store, job.to_dict(), on_event)
-    state = run_campaign(campaign_id, list(job.pool), oracle, persistence, job.campaign,
-                         job.surrogate)
+    state = run_campaign(
+        campaign_id, list(job.pool), oracle, persistence, job.campaign, job.surrogate
+    )
     model_version = register_final_model(state, job, settings, store)
     return campaign_report(state, job, model_version)
 
 
-def campaign_report(state: CampaignState, job: CampaignJob, model_version: int | None
-                    ) -> dict[str, Any]:
+def campaign_report(
+    state: CampaignState, job: CampaignJob, model_version: int | None
+) -> dict[str, Any]:
     """The ``qdp campaign --json`` object."""
-    evaluated = [{"smiles": e.smiles, "round": e.round, "value": e.value, "error": e.error}
-                 for e in state.evaluations]
-    scored = sorted((e for e in evaluated if e["value"] is not None),
-                    key=lambda e: e["value"], reverse=job.campaign.maximize)
-    return {"campaign_id": state.campaign_id, "status": state.status,
-            "stop_reason": state.stop_reason, "target": job.campaign.target,
-            "maximize": job.campaign.maximize, "pool_size": len(job.pool),
-            "oracle": job.oracle, "rounds": round_metrics(state), "evaluated": evaluated,
-            "best": scored[:5], "model_version": model_version}
+    evaluated = [
+        {"smiles": e.smiles, "round": e.round, "value": e.value, "error": e.error}
+        for e in state.evaluations
+    ]
+    scored = sorted(
+        (e for e in evaluated if e["value"] is not None),
+        key=lambda e: e["value"],
+        reverse=job.campaign.maximize,
+    )
+    return {
+        "campaign_id": state.campaign_id,
+        "status": state.status,
+        "stop_reason": state.stop_reason,
+        "target": job.campaign.target,
+        "maximize": job.campaign.maximize,
+        "pool_size": len(job.pool),
+        "oracle": job.oracle,
+        "rounds": round_metrics(state),
+        "evaluated": evaluated,
+        "best": scored[:5],
+        "model_version": model_version,
+    }

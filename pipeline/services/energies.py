@@ -47,17 +47,29 @@ class EnergyRequest:
     molecule: MoleculeInput
 
 
-def method_hash(settings: QuantumSettings, *, properties: bool, charge: int | None,
-                multiplicity: int | None) -> str:
+def method_hash(
+    settings: QuantumSettings, *, properties: bool, charge: int | None, multiplicity: int | None
+) -> str:
     """Content hash of everything that changes the result of a calculation."""
-    return content_hash({"quantum": settings.model_dump(mode="json"), "properties": properties,
-                         "charge": charge, "multiplicity": multiplicity,
-                         "version": METHOD_VERSION})
+    return content_hash(
+        {
+            "quantum": settings.model_dump(mode="json"),
+            "properties": properties,
+            "charge": charge,
+            "multiplicity": multiplicity,
+            "version": METHOD_VERSION,
+        }
+    )
 
 
-def request_for_smiles(store: Store, smiles: str, triage: TriageSettings, *,
-                       charge: int | None = None, multiplicity: int | None = None
-                       ) -> EnergyRequest:
+def request_for_smiles(
+    store: Store,
+    smiles: str,
+    triage: TriageSettings,
+    *,
+    charge: int | None = None,
+    multiplicity: int | None = None,
+) -> EnergyRequest:
     """The molecule's stored conformer, or a new one (ETKDGv3 + MMFF94) stored with it."""
     try:
         standard = identify_mol(parse_smiles(smiles, max_length=triage.max_smiles_length))
@@ -66,42 +78,64 @@ def request_for_smiles(store: Store, smiles: str, triage: TriageSettings, *,
     stored = store.get_molecule(standard.inchikey)
     if stored is None or stored.conformer_molblock is None:
         try:
-            conformer = generate_conformer(standard.mol, n_conformers=triage.n_conformers,
-                                           seed=triage.conformer_seed)
+            conformer = generate_conformer(
+                standard.mol, n_conformers=triage.n_conformers, seed=triage.conformer_seed
+            )
         except ConformerError as exc:
             raise EnergyInputError(f"no 3D conformer for {smiles!r}: {exc.reason}") from None
-        store.upsert_molecules([{"inchikey": standard.inchikey, "smiles": standard.smiles,
-                                 "source": "energy", "conformer_molblock": conformer.molblock,
-                                 "conformer_energy_kcal": conformer.energy_kcal_per_mol}])
+        store.upsert_molecules(
+            [
+                {
+                    "inchikey": standard.inchikey,
+                    "smiles": standard.smiles,
+                    "source": "energy",
+                    "conformer_molblock": conformer.molblock,
+                    "conformer_energy_kcal": conformer.energy_kcal_per_mol,
+                }
+            ]
+        )
         stored = store.get_molecule(standard.inchikey)
     assert stored is not None and stored.conformer_molblock is not None
-    return EnergyRequest(standard.inchikey, standard.inchikey,
-                         MoleculeInput(molblock=stored.conformer_molblock, charge=charge,
-                                       multiplicity=multiplicity))
+    return EnergyRequest(
+        standard.inchikey,
+        standard.inchikey,
+        MoleculeInput(molblock=stored.conformer_molblock, charge=charge, multiplicity=multiplicity),
+    )
 
 
-def request_for_inchikey(store: Store, inchikey: str, triage: TriageSettings, *,
-                         charge: int | None = None, multiplicity: int | None = None
-                         ) -> EnergyRequest:
+def request_for_inchikey(
+    store: Store,
+    inchikey: str,
+    triage: TriageSettings,
+    *,
+    charge: int | None = None,
+    multiplicity: int | None = None,
+) -> EnergyRequest:
     """A stored molecule, with its stored conformer (embedded now if it has none)."""
     stored = store.get_molecule(inchikey)
     if stored is None:
         raise EnergyInputError(f"no molecule {inchikey} in the store; triage it or give --smiles")
-    return request_for_smiles(store, stored.smiles, triage, charge=charge,
-                              multiplicity=multiplicity)
+    return request_for_smiles(
+        store, stored.smiles, triage, charge=charge, multiplicity=multiplicity
+    )
 
 
-def request_for_geometry(text: str, *, charge: int | None = None,
-                         multiplicity: int | None = None) -> EnergyRequest:
+def request_for_geometry(
+    text: str, *, charge: int | None = None, multiplicity: int | None = None
+) -> EnergyRequest:
     """Explicit coordinates (Å), keyed by their normalized text."""
     atoms = [" ".join(a.split()) for a in text.replace("\n", ";").split(";") if a.strip()]
     key = "geom:" + content_hash(atoms)[:40]
-    return EnergyRequest(key, None, MoleculeInput(geometry="; ".join(atoms), charge=charge,
-                                                  multiplicity=multiplicity))
+    return EnergyRequest(
+        key,
+        None,
+        MoleculeInput(geometry="; ".join(atoms), charge=charge, multiplicity=multiplicity),
+    )
 
 
-def request_for_sdf(path: Path, *, charge: int | None = None,
-                    multiplicity: int | None = None) -> EnergyRequest:
+def request_for_sdf(
+    path: Path, *, charge: int | None = None, multiplicity: int | None = None
+) -> EnergyRequest:
     """The first record of an SDF/MOL file, keyed by its coordinates."""
     try:
         text = path.read_text()
@@ -109,31 +143,54 @@ def request_for_sdf(path: Path, *, charge: int | None = None,
         raise InputFileError(f"{path}: {exc.strerror}") from None
     molblock = text.split("$$$$")[0]
     key = "geom:" + content_hash(molblock.splitlines()[3:])[:40]
-    return EnergyRequest(key, None, MoleculeInput(molblock=molblock, charge=charge,
-                                                  multiplicity=multiplicity))
+    return EnergyRequest(
+        key, None, MoleculeInput(molblock=molblock, charge=charge, multiplicity=multiplicity)
+    )
 
 
 def _row(request: EnergyRequest, settings_hash: str, payload: dict[str, Any]) -> dict[str, Any]:
-    property_keys = [k for k in payload if k.endswith(("_ev", "_hartree"))
-                     and k not in ("energy_hartree", "reference_energy_hartree",
-                                   "hf_energy_hartree")]
+    property_keys = [
+        k
+        for k in payload
+        if k.endswith(("_ev", "_hartree"))
+        and k not in ("energy_hartree", "reference_energy_hartree", "hf_energy_hartree")
+    ]
     return {
-        "subject_key": request.subject_key, "settings_hash": settings_hash,
-        "inchikey": request.inchikey, "status": "ok",
-        "method": {k: payload.get(k) for k in ("ansatz", "mapping", "basis", "solvent",
-                                               "active_electrons", "active_orbitals",
-                                               "scf_method", "scf_path")},
+        "subject_key": request.subject_key,
+        "settings_hash": settings_hash,
+        "inchikey": request.inchikey,
+        "status": "ok",
+        "method": {
+            k: payload.get(k)
+            for k in (
+                "ansatz",
+                "mapping",
+                "basis",
+                "solvent",
+                "active_electrons",
+                "active_orbitals",
+                "scf_method",
+                "scf_path",
+            )
+        },
         "energy_hartree": payload["energy_hartree"],
         "reference_energy_hartree": payload["reference_energy_hartree"],
         "hf_energy_hartree": payload["hf_energy_hartree"],
         "properties": {k: payload[k] for k in property_keys if payload[k] is not None},
-        "details": payload, "timings": {"wall_seconds": payload.get("wall_seconds")},
+        "details": payload,
+        "timings": {"wall_seconds": payload.get("wall_seconds")},
         "versions": payload.get("software_versions", {}),
     }
 
 
-def get_or_compute_energy(store: Store, request: EnergyRequest, settings: QuantumSettings, *,
-                          properties: bool = False, recompute: bool = False) -> dict[str, Any]:
+def get_or_compute_energy(
+    store: Store,
+    request: EnergyRequest,
+    settings: QuantumSettings,
+    *,
+    properties: bool = False,
+    recompute: bool = False,
+) -> dict[str, Any]:
     """The stored result for this content key, or a new calculation stored under it.
 
     Returns:
@@ -144,10 +201,14 @@ def get_or_compute_energy(store: Store, request: EnergyRequest, settings: Quantu
         CalculationFailedError: the calculation failed (now or when it was stored).
     """
     molecule = request.molecule
-    settings_hash = method_hash(settings, properties=properties, charge=molecule.charge,
-                                multiplicity=molecule.multiplicity)
-    keys = {"subject_key": request.subject_key, "settings_hash": settings_hash,
-            "inchikey": request.inchikey}
+    settings_hash = method_hash(
+        settings, properties=properties, charge=molecule.charge, multiplicity=molecule.multiplicity
+    )
+    keys = {
+        "subject_key": request.subject_key,
+        "settings_hash": settings_hash,
+        "inchikey": request.inchikey,
+    }
     stored = None if recompute else store.get_calculation(request.subject_key, settings_hash)
     if stored is not None:
         if stored.status != "ok":
@@ -157,10 +218,16 @@ def get_or_compute_energy(store: Store, request: EnergyRequest, settings: Quantu
     try:
         payload = compute_energy(molecule, settings, properties=properties).to_dict()
     except QdpError as exc:
-        store.put_calculation({**keys, "status": "failed", "method": settings.model_dump(),
-                               "error": f"{type(exc).__name__}: {exc}",
-                               "timings": {"wall_seconds": time.perf_counter() - started}},
-                              replace=True)
+        store.put_calculation(
+            {
+                **keys,
+                "status": "failed",
+                "method": settings.model_dump(),
+                "error": f"{type(exc).__name__}: {exc}",
+                "timings": {"wall_seconds": time.perf_counter() - started},
+            },
+            replace=True,
+        )
         raise CalculationFailedError(f"{type(exc).__name__}: {exc}") from None
     store.put_calculation(_row(request, settings_hash, payload), replace=True)
     return {**payload, **keys, "reused": False}

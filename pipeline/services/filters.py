@@ -47,23 +47,31 @@ def train_filter(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     out_dir = models_dir / f"gnn-{target}-{stamp}"
     report = _TRAINERS[target](data_path, out_dir, training)
-    record = store.add_model({
-        "kind": FILTER_KIND,
-        "target": target,
-        "n_train": report.n_train,
-        "training_set_hash": content_hash([data_path.name, file_sha256(data_path)]),
-        "hyperparameters": training.model_dump(mode="json"),
-        "seed": training.seed,
-        "metrics": {**report.metrics, "n_valid": report.n_valid, "n_test": report.n_test,
-                    "best_epoch": report.best_epoch, "wall_seconds": report.wall_seconds},
-        "path": str(out_dir.resolve()),
-        "sha256": directory_sha256(out_dir),
-    })
+    record = store.add_model(
+        {
+            "kind": FILTER_KIND,
+            "target": target,
+            "n_train": report.n_train,
+            "training_set_hash": content_hash([data_path.name, file_sha256(data_path)]),
+            "hyperparameters": training.model_dump(mode="json"),
+            "seed": training.seed,
+            "metrics": {
+                **report.metrics,
+                "n_valid": report.n_valid,
+                "n_test": report.n_test,
+                "best_epoch": report.best_epoch,
+                "wall_seconds": report.wall_seconds,
+            },
+            "path": str(out_dir.resolve()),
+            "sha256": directory_sha256(out_dir),
+        }
+    )
     return TrainedFilter(record, report)
 
 
-def load_filter_predictor(store: Store, *, solubility: bool, toxicity: bool
-                          ) -> tuple[GNNPredictor | None, dict[str, int]]:
+def load_filter_predictor(
+    store: Store, *, solubility: bool, toxicity: bool
+) -> tuple[GNNPredictor | None, dict[str, int]]:
     """The newest stored filter models, hash-verified, as one predictor.
 
     Returns:

@@ -41,8 +41,10 @@ def lookup_oracle_from_csv(path: Path, value_column: str) -> LookupOracle:
         reader = csv.DictReader(handle)
         missing = {"smiles", value_column} - set(reader.fieldnames or ())
         if missing:
-            raise InputFileError(f"lookup oracle file {path} lacks column(s) {sorted(missing)}; "
-                                 f"it has {reader.fieldnames}")
+            raise InputFileError(
+                f"lookup oracle file {path} lacks column(s) {sorted(missing)}; "
+                f"it has {reader.fieldnames}"
+            )
         for row in reader:
             key = canonical_smiles(row["smiles"])
             raw = (row[value_column] or "").strip()

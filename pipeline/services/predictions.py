@@ -72,9 +72,14 @@ def predict_smiles(
         novelty = surrogate.model.novelty(features)
         for k, i in enumerate(valid_positions):
             items[i] = PredictionItem(
-                smiles=smiles[i], mean=float(mean[k]), std=float(std[k]),
+                smiles=smiles[i],
+                mean=float(mean[k]),
+                std=float(std[k]),
                 nearest_tanimoto=float(novelty.max_similarity[k]),
-                novel=bool(novelty.is_novel[k]), model_version=version,
+                novel=bool(novelty.is_novel[k]),
+                model_version=version,
             )
-    return [items.get(i) or PredictionItem(smiles=s, error=errors[i], model_version=version)
-            for i, s in enumerate(smiles)]
+    return [
+        items.get(i) or PredictionItem(smiles=s, error=errors[i], model_version=version)
+        for i, s in enumerate(smiles)
+    ]

@@ -49,17 +49,19 @@ def register_surrogate(
     directory = models_dir / f"surrogate-{model.name}-{target}-{stamp}"
     model.save(directory)
     settings = model.settings
-    return store.add_model({
-        "kind": model.name,
-        "target": target,
-        "n_train": len(training_smiles),
-        "training_set_hash": content_hash(sorted(training_smiles)),
-        "hyperparameters": settings.model_dump(mode="json"),
-        "seed": settings.seed,
-        "metrics": metrics,
-        "path": str(directory.resolve()),
-        "sha256": directory_sha256(directory),
-    })
+    return store.add_model(
+        {
+            "kind": model.name,
+            "target": target,
+            "n_train": len(training_smiles),
+            "training_set_hash": content_hash(sorted(training_smiles)),
+            "hyperparameters": settings.model_dump(mode="json"),
+            "seed": settings.seed,
+            "metrics": metrics,
+            "path": str(directory.resolve()),
+            "sha256": directory_sha256(directory),
+        }
+    )
 
 
 def train_and_register(
@@ -74,13 +76,20 @@ def train_and_register(
 ) -> RegisteredSurrogate:
     """Fit a surrogate of ``settings.kind`` on (SMILES, value) pairs and register it."""
     model = make_surrogate(settings).fit(list(smiles), np.asarray(values, dtype=float))
-    record = register_surrogate(store, model, target=target, training_smiles=smiles,
-                                metrics=metrics or {}, models_dir=models_dir)
+    record = register_surrogate(
+        store,
+        model,
+        target=target,
+        training_smiles=smiles,
+        metrics=metrics or {},
+        models_dir=models_dir,
+    )
     return RegisteredSurrogate(record, model)
 
 
-def held_out_metrics(smiles: Sequence[str], values: Sequence[float],
-                     settings: SurrogateSettings, *, seed: int = 0) -> dict[str, Any]:
+def held_out_metrics(
+    smiles: Sequence[str], values: Sequence[float], settings: SurrogateSettings, *, seed: int = 0
+) -> dict[str, Any]:
     """Fit on a seeded 80 % and score the other 20 % (at least 2): RMSE, MAE, R², and the
     Spearman correlation of |error| with the predicted std (calibration)."""
     y = np.asarray(values, dtype=float)
@@ -90,8 +99,13 @@ def held_out_metrics(smiles: Sequence[str], values: Sequence[float],
     probe = make_surrogate(settings).fit([smiles[i] for i in train], y[train])
     mean, std = probe.predict([smiles[i] for i in test])
     m = regression_metrics(y[test], mean, std)
-    return {"rmse": m.rmse, "mae": m.mae, "r2": m.r2,
-            "spearman_error_std": m.spearman_error_std, "n_test": int(n_test)}
+    return {
+        "rmse": m.rmse,
+        "mae": m.mae,
+        "r2": m.r2,
+        "spearman_error_std": m.spearman_error_std,
+        "n_test": int(n_test),
+    }
 
 
 def load_registered(store: Store, model_id: int | None = None) -> RegisteredSurrogate:
@@ -101,11 +115,13 @@ def load_registered(store: Store, model_id: int | None = None) -> RegisteredSurr
         ModelNotFoundError: no such version, or none trained yet.
         ModelIntegrityError: the weights on disk differ from what was recorded.
     """
-    record = store.get_model(model_id) if model_id is not None else store.latest_model(
-        SURROGATE_KINDS)
+    record = (
+        store.get_model(model_id) if model_id is not None else store.latest_model(SURROGATE_KINDS)
+    )
     if record is None or record.kind not in SURROGATE_KINDS:
         wanted = f"version {model_id}" if model_id is not None else "any version"
         raise ModelNotFoundError(
-            f"no surrogate model ({wanted}) in the store; train one with `qdp campaign`")
+            f"no surrogate model ({wanted}) in the store; train one with `qdp campaign`"
+        )
     verify_directory(Path(record.path), record.sha256)
     return RegisteredSurrogate(record, load_surrogate(record.path))

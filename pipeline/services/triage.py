@@ -16,10 +16,17 @@ from pipeline.store import Store, content_hash
 ProgressCallback = Callable[[TriageSummary], None]
 
 
-def triage_settings_hash(settings: Settings, *, all_reasons: bool, model_ids: dict[str, int]) -> str:
+def triage_settings_hash(
+    settings: Settings, *, all_reasons: bool, model_ids: dict[str, int]
+) -> str:
     """Content key of a triage outcome: thresholds, reason mode and the GNN model versions."""
-    return content_hash({"triage": settings.triage.model_dump(mode="json"),
-                         "all_reasons": all_reasons, "models": model_ids})
+    return content_hash(
+        {
+            "triage": settings.triage.model_dump(mode="json"),
+            "all_reasons": all_reasons,
+            "models": model_ids,
+        }
+    )
 
 
 def molecule_rows(results: tuple[MoleculeResult, ...], source: str) -> list[dict[str, Any]]:
@@ -29,14 +36,16 @@ def molecule_rows(results: tuple[MoleculeResult, ...], source: str) -> list[dict
         if result.inchikey is None or "duplicate" in result.reasons:
             continue
         conformer = result.conformer
-        rows.append({
-            "inchikey": result.inchikey,
-            "smiles": result.smiles,
-            "name": "; ".join(result.names) or None,
-            "source": source,
-            "conformer_molblock": conformer.molblock if conformer else None,
-            "conformer_energy_kcal": conformer.energy_kcal_per_mol if conformer else None,
-        })
+        rows.append(
+            {
+                "inchikey": result.inchikey,
+                "smiles": result.smiles,
+                "name": "; ".join(result.names) or None,
+                "source": source,
+                "conformer_molblock": conformer.molblock if conformer else None,
+                "conformer_energy_kcal": conformer.energy_kcal_per_mol if conformer else None,
+            }
+        )
     return rows
 
 
@@ -48,8 +57,11 @@ def triage_rows(results: tuple[MoleculeResult, ...], settings_hash: str) -> list
             "settings_hash": settings_hash,
             "passed": r.passed,
             "reasons": list(r.reasons),
-            "descriptors": {**r.descriptors, **r.predictions,
-                            **({"conformer_error": r.conformer_error} if r.conformer_error else {})},
+            "descriptors": {
+                **r.descriptors,
+                **r.predictions,
+                **({"conformer_error": r.conformer_error} if r.conformer_error else {}),
+            },
         }
         for r in results
         if r.inchikey is not None and "duplicate" not in r.reasons
@@ -67,8 +79,12 @@ _PASSED_COLUMNS = ["inchikey", "smiles", "name", "log_solubility", "qed", "sa_sc
 
 def _passed_row(result: MoleculeResult) -> list[Any]:
     values = {**result.descriptors, **result.predictions}
-    return [result.inchikey, result.smiles, "; ".join(result.names),
-            *(values.get(c, "") for c in _PASSED_COLUMNS[3:])]
+    return [
+        result.inchikey,
+        result.smiles,
+        "; ".join(result.names),
+        *(values.get(c, "") for c in _PASSED_COLUMNS[3:]),
+    ]
 
 
 def run_triage(
@@ -104,9 +120,15 @@ def run_triage(
         writer.writerow(_PASSED_COLUMNS)
     summary: TriageSummary | None = None
     try:
-        for chunk in triage_library(path, triage, all_reasons=all_reasons, gnn=gnn,
-                                    with_conformers=True, smiles_column=smiles_column,
-                                    progress=progress):
+        for chunk in triage_library(
+            path,
+            triage,
+            all_reasons=all_reasons,
+            gnn=gnn,
+            with_conformers=True,
+            smiles_column=smiles_column,
+            progress=progress,
+        ):
             store_chunk(store, chunk, settings_hash, source=Path(path).name)
             if writer:
                 writer.writerows(_passed_row(r) for r in chunk.results if r.passed)

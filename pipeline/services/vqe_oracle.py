@@ -19,22 +19,31 @@ class VQEOracle:
     twice; a failed calculation is an oracle failure with its reason, not an exception.
     """
 
-    def __init__(self, store: Store, settings: QuantumSettings, target: str,
-                 triage: TriageSettings | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: QuantumSettings,
+        target: str,
+        triage: TriageSettings | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.target = target
         self.triage = triage or TriageSettings()
-        self.properties = target not in ("energy_hartree", "hf_energy_hartree",
-                                         "correlation_energy_hartree")
+        self.properties = target not in (
+            "energy_hartree",
+            "hf_energy_hartree",
+            "correlation_energy_hartree",
+        )
 
     def evaluate(self, smiles: Sequence[str]) -> list[OracleResult]:
         results = []
         for s in smiles:
             try:
                 request = request_for_smiles(self.store, s, self.triage)
-                payload = get_or_compute_energy(self.store, request, self.settings,
-                                                properties=self.properties)
+                payload = get_or_compute_energy(
+                    self.store, request, self.settings, properties=self.properties
+                )
             except QdpError as exc:
                 results.append(OracleResult(smiles=s, error=str(exc)))
                 continue

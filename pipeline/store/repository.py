@@ -221,12 +221,19 @@ class Store:
         row.setdefault(
             "model_key",
             content_hash(
-                [row["kind"], row["target"], row["training_set_hash"], row.get("hyperparameters"),
-                 row["seed"], row["sha256"]]
+                [
+                    row["kind"],
+                    row["target"],
+                    row["training_set_hash"],
+                    row.get("hyperparameters"),
+                    row["seed"],
+                    row["sha256"],
+                ]
             ),
         )
-        self._upsert(SurrogateModel.__table__, [_with_created(row, SurrogateModel)],
-                     ["model_key"], [])
+        self._upsert(
+            SurrogateModel.__table__, [_with_created(row, SurrogateModel)], ["model_key"], []
+        )
         with self.session() as session:
             query = select(SurrogateModel).where(SurrogateModel.model_key == row["model_key"])
             return session.scalars(query).one()
@@ -245,13 +252,17 @@ class Store:
         with self.session() as session:
             return session.scalars(query).first()
 
-    def find_model(self, kind: str, target: str, training_set_hash: str,
-                   hyperparameters: Row) -> SurrogateModel | None:
+    def find_model(
+        self, kind: str, target: str, training_set_hash: str, hyperparameters: Row
+    ) -> SurrogateModel | None:
         """The newest model trained with exactly this kind, target, data and hyperparameters."""
         query = (
             select(SurrogateModel)
-            .where(SurrogateModel.kind == kind, SurrogateModel.target == target,
-                   SurrogateModel.training_set_hash == training_set_hash)
+            .where(
+                SurrogateModel.kind == kind,
+                SurrogateModel.target == target,
+                SurrogateModel.training_set_hash == training_set_hash,
+            )
             .order_by(SurrogateModel.id.desc())
         )
         with self.session() as session:
@@ -273,21 +284,26 @@ class Store:
     def put_predictions(self, rows: Iterable[Row]) -> int:
         """Store predictions keyed by (``model_id``, ``inchikey``); last write wins."""
         rows = [_with_created(dict(r), Prediction) for r in rows]
-        return self._upsert(
-            Prediction.__table__, rows, ["model_id", "inchikey"], ["mean", "std"]
-        )
+        return self._upsert(Prediction.__table__, rows, ["model_id", "inchikey"], ["mean", "std"])
 
     # -- campaigns -----------------------------------------------------------------------
 
     def create_campaign(self, campaign_id: str, settings: Row) -> None:
         """Register a new campaign (no-op if the id exists)."""
         now = utcnow()
-        row = {"id": campaign_id, "status": "running", "settings": dict(settings), "state": {},
-               "created_at": now, "updated_at": now}
+        row = {
+            "id": campaign_id,
+            "status": "running",
+            "settings": dict(settings),
+            "state": {},
+            "created_at": now,
+            "updated_at": now,
+        }
         self._upsert(Campaign.__table__, [row], ["id"], [])
 
-    def update_campaign(self, campaign_id: str, *, status: str | None = None,
-                        state: Row | None = None) -> None:
+    def update_campaign(
+        self, campaign_id: str, *, status: str | None = None, state: Row | None = None
+    ) -> None:
         """Change a campaign's status and/or saved state."""
         with self.engine.begin() as connection:
             connection.execute(self._campaign_update(campaign_id, status, state))
@@ -318,13 +334,21 @@ class Store:
         with self.engine.begin() as connection:
             if evaluation is not None:
                 row = {"campaign_id": campaign_id, "created_at": utcnow(), **evaluation}
-                connection.execute(self._upsert_statement(
-                    CampaignEvaluation.__table__, [row], ["campaign_id", "smiles"]))
+                connection.execute(
+                    self._upsert_statement(
+                        CampaignEvaluation.__table__, [row], ["campaign_id", "smiles"]
+                    )
+                )
             if round_row is not None:
                 row = {"campaign_id": campaign_id, "created_at": utcnow(), **round_row}
-                connection.execute(self._upsert_statement(
-                    CampaignRound.__table__, [row], ["campaign_id", "round_index"],
-                    ["selected", "metrics"]))
+                connection.execute(
+                    self._upsert_statement(
+                        CampaignRound.__table__,
+                        [row],
+                        ["campaign_id", "round_index"],
+                        ["selected", "metrics"],
+                    )
+                )
             connection.execute(self._campaign_update(campaign_id, status, state))
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
@@ -332,11 +356,23 @@ class Store:
         with self.session() as session:
             return session.get(Campaign, campaign_id)
 
-    def record_evaluation(self, campaign_id: str, smiles: str, round_index: int,
-                          value: float | None, error: str | None = None) -> None:
+    def record_evaluation(
+        self,
+        campaign_id: str,
+        smiles: str,
+        round_index: int,
+        value: float | None,
+        error: str | None = None,
+    ) -> None:
         """Persist one oracle result the moment it arrives (first write wins)."""
-        row = {"campaign_id": campaign_id, "smiles": smiles, "round_index": round_index,
-               "value": value, "error": error, "created_at": utcnow()}
+        row = {
+            "campaign_id": campaign_id,
+            "smiles": smiles,
+            "round_index": round_index,
+            "value": value,
+            "error": error,
+            "created_at": utcnow(),
+        }
         self._upsert(CampaignEvaluation.__table__, [row], ["campaign_id", "smiles"], [])
 
     def campaign_evaluations(self, campaign_id: str) -> list[CampaignEvaluation]:
@@ -349,13 +385,20 @@ class Store:
         with self.session() as session:
             return list(session.scalars(query))
 
-    def record_round(self, campaign_id: str, round_index: int, selected: Sequence[Any],
-                     metrics: Row) -> None:
+    def record_round(
+        self, campaign_id: str, round_index: int, selected: Sequence[Any], metrics: Row
+    ) -> None:
         """Persist one finished campaign round (last write wins)."""
-        row = {"campaign_id": campaign_id, "round_index": round_index,
-               "selected": list(selected), "metrics": dict(metrics), "created_at": utcnow()}
-        self._upsert(CampaignRound.__table__, [row], ["campaign_id", "round_index"],
-                     ["selected", "metrics"])
+        row = {
+            "campaign_id": campaign_id,
+            "round_index": round_index,
+            "selected": list(selected),
+            "metrics": dict(metrics),
+            "created_at": utcnow(),
+        }
+        self._upsert(
+            CampaignRound.__table__, [row], ["campaign_id", "round_index"], ["selected", "metrics"]
+        )
 
     def campaign_rounds(self, campaign_id: str) -> list[CampaignRound]:
         """The rounds of a campaign in order."""

@@ -19,5 +19,6 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
 @pytest.fixture(scope="module")
 def live_api_with_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     """The API with a bearer token required."""
-    yield from start_api(Settings(home=tmp_path_factory.mktemp("api-auth") / ".qdp",
-                                  api_token=TOKEN))
+    yield from start_api(
+        Settings(home=tmp_path_factory.mktemp("api-auth") / ".qdp", api_token=TOKEN)
+    )

@@ -22,8 +22,9 @@ def test_predict_valid_and_invalid_items(live_api: LiveApi) -> None:
 
 
 def test_novelty_flag_far_from_training(live_api: LiveApi) -> None:
-    response = httpx.post(f"{live_api.url}/v1/predict",
-                          json={"smiles": ["[Si](C)(C)(C)C", "CC(C)Cl"]})
+    response = httpx.post(
+        f"{live_api.url}/v1/predict", json={"smiles": ["[Si](C)(C)(C)C", "CC(C)Cl"]}
+    )
     silane, chloride = response.json()["items"]
     assert silane["novel"] is True and silane["nearest_tanimoto"] < 0.3
 
@@ -35,8 +36,9 @@ def test_request_limits_are_422_not_500(live_api: LiveApi) -> None:
     assert too_long.status_code == 422
     empty = httpx.post(f"{live_api.url}/v1/predict", json={"smiles": []})
     assert empty.status_code == 422
-    unknown_model = httpx.post(f"{live_api.url}/v1/predict",
-                               json={"smiles": ["C"], "model_version": 999})
+    unknown_model = httpx.post(
+        f"{live_api.url}/v1/predict", json={"smiles": ["C"], "model_version": 999}
+    )
     assert unknown_model.status_code == 404
 
 
@@ -48,9 +50,15 @@ def test_models_molecules_campaigns(live_api: LiveApi) -> None:
     inchikey = "LFQSCWFLJHTTHZ-UHFFFAOYSA-N"
     assert httpx.get(f"{live_api.url}/v1/molecules/{inchikey}").status_code == 404
     live_api.store.upsert_molecules([{"inchikey": inchikey, "smiles": "CCO", "name": "ethanol"}])
-    live_api.store.put_calculation({"subject_key": inchikey, "inchikey": inchikey,
-                                    "settings_hash": "h", "status": "ok",
-                                    "energy_hartree": -152.1})
+    live_api.store.put_calculation(
+        {
+            "subject_key": inchikey,
+            "inchikey": inchikey,
+            "settings_hash": "h",
+            "status": "ok",
+            "energy_hartree": -152.1,
+        }
+    )
     molecule = httpx.get(f"{live_api.url}/v1/molecules/{inchikey}").json()
     assert molecule["name"] == "ethanol"
     assert molecule["calculations"][0]["energy_hartree"] == -152.1

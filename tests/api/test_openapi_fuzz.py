@@ -21,10 +21,23 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 @pytest.mark.slow
 def test_no_server_errors(live_api: LiveApi, tmp_path: Path) -> None:
     result = subprocess.run(
-        [str(SCHEMATHESIS), "run", f"{live_api.url}/openapi.json",
-         "--checks", "not_a_server_error", "--max-examples", "30", "--workers", "1",
-         "--seed", "1"],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        [
+            str(SCHEMATHESIS),
+            "run",
+            f"{live_api.url}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            "30",
+            "--workers",
+            "1",
+            "--seed",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
         env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

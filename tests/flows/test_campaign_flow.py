@@ -23,12 +23,18 @@ def test_campaign_flow_lookup_oracle(tmp_path: Path) -> None:
     library = tmp_path / "lib.smi"
     library.write_text("\n".join(line.split(",")[column] for line in lines[1:81]) + "\n")
     config = tmp_path / "qdp.toml"
-    config.write_text(f'home = "{tmp_path / ".qdp"}"\n'
-                      f'[campaign]\ntarget = "{COLUMN}"\ninit_size = 8\nbatch_size = 4\n'
-                      'rounds = 2\nacquisition = "ucb"\n[surrogate]\nkind = "rf"\n')
-    params = CampaignParams(campaign_id="flow-test", library=str(library),
-                            oracle=f"lookup:{DATA / 'esol_delaney.csv'}", triage=False,
-                            settings_ref=SettingsRef(config=str(config)))
+    config.write_text(
+        f'home = "{tmp_path / ".qdp"}"\n'
+        f'[campaign]\ntarget = "{COLUMN}"\ninit_size = 8\nbatch_size = 4\n'
+        'rounds = 2\nacquisition = "ucb"\n[surrogate]\nkind = "rf"\n'
+    )
+    params = CampaignParams(
+        campaign_id="flow-test",
+        library=str(library),
+        oracle=f"lookup:{DATA / 'esol_delaney.csv'}",
+        triage=False,
+        settings_ref=SettingsRef(config=str(config)),
+    )
     report = run_campaign_flow(params)
     assert report["status"] == "finished" and report["stop_reason"] == "rounds"
     assert [len(r["selected"]) for r in report["rounds"]] == [8, 4, 4]

@@ -32,8 +32,14 @@ def _free_port() -> int:
 
 
 def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True, cwd=ROOT)
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        cwd=ROOT,
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -51,14 +57,21 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """A real Prefect server on loopback; yields its API URL and the client environment."""
     port = _free_port()
     home = tmp_path / "prefect-home"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
-           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
-           "PREFECT_UI_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+        "PREFECT_UI_ENABLED": "false",
+    }
     env.pop("PREFECT_API_URL", None)
     prefect = str(Path(sys.executable).with_name("prefect"))
-    server = _start([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                    env, tmp_path / "server.log")
+    server = _start(
+        [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+        tmp_path / "server.log",
+    )
     api = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + 180
     try:
@@ -79,8 +92,11 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
 
 def test_prefect_yaml_defines_the_three_schedules() -> None:
     deployments = {d.name: d for d in build_deployments(ROOT / "prefect.yaml")}
-    assert set(deployments) == {"nightly-campaign-round", "weekly-surrogate-retrain",
-                                "inbox-triage"}
+    assert set(deployments) == {
+        "nightly-campaign-round",
+        "weekly-surrogate-retrain",
+        "inbox-triage",
+    }
     assert deployments["nightly-campaign-round"].schedules[0].schedule.cron == "0 2 * * *"
     assert deployments["weekly-surrogate-retrain"].schedules[0].schedule.cron == "0 3 * * 0"
     assert deployments["inbox-triage"].schedules[0].schedule.interval.total_seconds() == 300
@@ -96,8 +112,10 @@ def test_scheduled_inbox_triage_runs_and_stores(
     (inbox / "new.smi").write_text("CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen\nnot_smiles bad\n")
     os.utime(inbox / "new.smi", (time.time() - 60, time.time() - 60))
     config = tmp_path / "qdp.toml"
-    config.write_text(f'home = "{tmp_path / ".qdp"}"\n[triage]\nsolubility_filter = false\n'
-                      "toxicity_filter = false\n")
+    config.write_text(
+        f'home = "{tmp_path / ".qdp"}"\n[triage]\nsolubility_filter = false\n'
+        "toxicity_filter = false\n"
+    )
     deployments = tmp_path / "prefect.yaml"
     deployments.write_text(f"""
 deployments:
@@ -110,16 +128,21 @@ deployments:
     schedules:
       - interval: 3
 """)
-    served = _start([sys.executable, "-m", "pipeline.cli", "serve-flows", "--file",
-                     str(deployments)], env, tmp_path / "serve.log")
+    served = _start(
+        [sys.executable, "-m", "pipeline.cli", "serve-flows", "--file", str(deployments)],
+        env,
+        tmp_path / "serve.log",
+    )
     try:
         deadline = time.monotonic() + 420
         completed = []
         while time.monotonic() < deadline and not completed:
             time.sleep(2)
             assert served.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            runs = httpx.post(f"{api}/flow_runs/filter", json={
-                "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 10}).json()
+            runs = httpx.post(
+                f"{api}/flow_runs/filter",
+                json={"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 10},
+            ).json()
             completed = [r for r in runs if r["deployment_id"] is not None]
         assert completed, (tmp_path / "serve.log").read_text()[-3000:]
     finally:

@@ -17,8 +17,10 @@ def test_energy_flow_limits_reuse_and_failures(tmp_path: Path) -> None:
     from flows.limits import QUANTUM_LIMIT, read_concurrency_limit
 
     config = tmp_path / "qdp.toml"
-    config.write_text(f'home = "{tmp_path / ".qdp"}"\n[quantum]\nactive_electrons = 2\n'
-                      "active_orbitals = 2\n[flows]\nquantum_concurrency = 1\n")
+    config.write_text(
+        f'home = "{tmp_path / ".qdp"}"\n[quantum]\nactive_electrons = 2\n'
+        "active_orbitals = 2\n[flows]\nquantum_concurrency = 1\n"
+    )
     ref = SettingsRef(config=str(config))
     first = run_energy_flow(["C", "N", "not-a-molecule"], ref, properties=False)
     assert read_concurrency_limit(QUANTUM_LIMIT) == 1

@@ -26,8 +26,10 @@ def test_triage_flow_stores_chunks_and_marks_duplicates(tmp_path: Path) -> None:
     library = tmp_path / "lib.smi"
     library.write_text(LIBRARY)
     config = tmp_path / "qdp.toml"
-    config.write_text(f'home = "{tmp_path / ".qdp"}"\n[triage]\nchunk_size = 2\n'
-                      "solubility_filter = false\ntoxicity_filter = false\n")
+    config.write_text(
+        f'home = "{tmp_path / ".qdp"}"\n[triage]\nchunk_size = 2\n'
+        "solubility_filter = false\ntoxicity_filter = false\n"
+    )
     summary = run_triage_flow(str(library), SettingsRef(config=str(config)), all_reasons=True)
     assert (summary["n_input"], summary["n_valid"], summary["n_unique"]) == (6, 5, 4)
     assert summary["rejected_by_reason"]["duplicate"] == 1  # across chunks 0 and 1

@@ -47,8 +47,13 @@ def test_molecule_written_twice_keeps_one_row_and_fills_gaps(database_url: str) 
 
 def test_calculation_is_kept_unless_replaced(database_url: str) -> None:
     store = Store.open(database_url)
-    row = {"subject_key": ASPIRIN["inchikey"], "settings_hash": "h" * 64, "status": "ok",
-           "energy_hartree": -1.5, "properties": {"ip_hartree": 0.3}}
+    row = {
+        "subject_key": ASPIRIN["inchikey"],
+        "settings_hash": "h" * 64,
+        "status": "ok",
+        "energy_hartree": -1.5,
+        "properties": {"ip_hartree": 0.3},
+    }
     store.put_calculation(row)
     store.put_calculation({**row, "energy_hartree": -9.0})
     stored = store.get_calculation(row["subject_key"], row["settings_hash"])
@@ -63,15 +68,24 @@ def test_calculation_is_kept_unless_replaced(database_url: str) -> None:
 
 def test_model_versions_and_campaign_records(database_url: str) -> None:
     store = Store.open(database_url)
-    model = {"kind": "rf", "target": "logS", "n_train": 10, "training_set_hash": "t",
-             "seed": 0, "path": "/m", "sha256": "s", "metrics": {"rmse": 0.5}}
+    model = {
+        "kind": "rf",
+        "target": "logS",
+        "n_train": 10,
+        "training_set_hash": "t",
+        "seed": 0,
+        "path": "/m",
+        "sha256": "s",
+        "metrics": {"rmse": 0.5},
+    }
     first = store.add_model(model)
     assert store.add_model(model).id == first.id
     second = store.add_model({**model, "seed": 1})
     latest = store.latest_model("rf", "logS")
     assert latest is not None and latest.id == second.id
-    store.put_predictions([{"model_id": first.id, "inchikey": ASPIRIN["inchikey"],
-                            "mean": 1.0, "std": 0.1}])
+    store.put_predictions(
+        [{"model_id": first.id, "inchikey": ASPIRIN["inchikey"], "mean": 1.0, "std": 0.1}]
+    )
     store.create_campaign("c1", {"acquisition": "ucb"})
     store.record_evaluation("c1", "CCO", 0, 1.25)
     store.record_evaluation("c1", "CCO", 0, 99.0)  # a repeated oracle result is not a new row
@@ -88,9 +102,17 @@ def _write_overlapping(url: str, worker: int, n: int) -> None:
     store = Store.open(url)
     for i in range(n):
         shared, own = f"SHARED{i:04d}", f"W{worker}M{i:04d}"
-        store.upsert_molecules([{"inchikey": shared, "smiles": "C"}, {"inchikey": own, "smiles": "C"}])
-        store.put_calculation({"subject_key": shared, "settings_hash": "x", "status": "ok",
-                               "energy_hartree": float(worker)})
+        store.upsert_molecules(
+            [{"inchikey": shared, "smiles": "C"}, {"inchikey": own, "smiles": "C"}]
+        )
+        store.put_calculation(
+            {
+                "subject_key": shared,
+                "settings_hash": "x",
+                "status": "ok",
+                "energy_hartree": float(worker),
+            }
+        )
         store.put_calculation({"subject_key": own, "settings_hash": "x", "status": "ok"})
     store.close()
 
@@ -100,8 +122,10 @@ def test_concurrent_writers_lose_nothing(database_url: str, n_workers: int) -> N
     n = 60
     Store.open(database_url).close()  # migrate first, so workers race only on writes
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_write_overlapping, args=(database_url, w, n))
-               for w in range(n_workers)]
+    workers = [
+        context.Process(target=_write_overlapping, args=(database_url, w, n))
+        for w in range(n_workers)
+    ]
     for process in workers:
         process.start()
     for process in workers:

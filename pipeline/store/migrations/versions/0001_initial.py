@@ -62,9 +62,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         _created_at(),
     )
-    op.create_index(
-        "ix_quantum_calculations_inchikey", "quantum_calculations", ["inchikey"]
-    )
+    op.create_index("ix_quantum_calculations_inchikey", "quantum_calculations", ["inchikey"])
     op.create_table(
         "surrogate_models",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
