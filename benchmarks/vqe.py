@@ -36,14 +36,19 @@ from pipeline.quantum.hamiltonian import (  # noqa: E402
 )
 from pipeline.quantum.scf import run_scf  # noqa: E402
 from pipeline.quantum.settings import QuantumSettings  # noqa: E402
-from pipeline.quantum.vqe import vqe_kernel  # noqa: E402
 from pipeline.quantum.versions import software_versions  # noqa: E402
+from pipeline.quantum.vqe import vqe_kernel  # noqa: E402
 
 PROBLEMS = {
     "h2": ("H2 STO-3G", "H 0 0 0; H 0 0 0.7414", "sto-3g", 2, 2),
     "lih": ("LiH STO-3G CAS(2,5)", "Li 0 0 0; H 0 0 1.5949", "sto-3g", 2, 5),
-    "h2o": ("H2O STO-3G CAS(8,6)", "O 0 0 0.1173; H 0 0.7572 -0.4692; H 0 -0.7572 -0.4692",
-            "sto-3g", 8, 6),
+    "h2o": (
+        "H2O STO-3G CAS(8,6)",
+        "O 0 0 0.1173; H 0 0.7572 -0.4692; H 0 -0.7572 -0.4692",
+        "sto-3g",
+        8,
+        6,
+    ),
     "n2_sto3g": ("N2 STO-3G CAS(10,8)", "N 0 0 0; N 0 0 1.0977", "sto-3g", 10, 8),
     "n2_631g": ("N2 6-31G CAS(10,10)", "N 0 0 0; N 0 0 1.0977", "6-31g", 10, 10),
 }
@@ -70,7 +75,11 @@ def problem_hamiltonian(key: str) -> tuple[ActiveSpaceHamiltonian, tuple[int, in
 
 
 def run_method(
-    key: str, method: str, ham: ActiveSpaceHamiltonian, nelec: tuple[int, int], ref: float,
+    key: str,
+    method: str,
+    ham: ActiveSpaceHamiltonian,
+    nelec: tuple[int, int],
+    ref: float,
     settings: QuantumSettings,
 ) -> Row:
     start = time.perf_counter()
@@ -80,9 +89,14 @@ def run_method(
         n_par, energy, n_eval = ansatz.n_parameters, result.energy_hartree, result.n_evaluations
     else:
         adapt = adapt_kernel(
-            ham, nelec, gradient_threshold=settings.adapt_gradient_threshold,
-            max_operators=settings.adapt_max_operators, tol=settings.tolerance,
+            ham,
+            nelec,
+            gradient_threshold=settings.adapt_gradient_threshold,
+            max_operators=settings.adapt_max_operators,
+            tol=settings.tolerance,
             pool_kind=settings.adapt_pool,
+            tetris=settings.adapt_tetris,
+            inner_max_iterations=settings.adapt_inner_max_iterations,
         )
         n_par, energy = adapt.ansatz.n_parameters, adapt.vqe.energy_hartree
         n_eval = adapt.vqe.n_evaluations
@@ -98,8 +112,11 @@ def time_engines_12_qubits(repeats: int = 3) -> dict[str, object]:
     ham, nelec, _ = problem_hamiltonian("h2o")
     ansatz = build_ansatz("uccsd", ham, nelec)
     theta = np.random.default_rng(0).uniform(-1, 1, ansatz.n_parameters)
-    out: dict[str, object] = {"problem": "H2O STO-3G CAS(8,6) UCCSD", "qubits": ham.n_qubits,
-                              "parameters": ansatz.n_parameters}
+    out: dict[str, object] = {
+        "problem": "H2O STO-3G CAS(8,6) UCCSD",
+        "qubits": ham.n_qubits,
+        "parameters": ansatz.n_parameters,
+    }
     fast = CompiledAnsatz(CIVectorEngine(ham, nelec), ansatz)
     energies = {}
 
@@ -136,11 +153,15 @@ def time_engines_12_qubits(repeats: int = 3) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the first three problems")
-    parser.add_argument("--problems", default=",".join(PROBLEMS),
-                        help=f"comma-separated subset of {','.join(PROBLEMS)}")
+    parser.add_argument(
+        "--problems",
+        default=",".join(PROBLEMS),
+        help=f"comma-separated subset of {','.join(PROBLEMS)}",
+    )
     parser.add_argument("--methods", default="uccsd,adapt", help="uccsd, adapt or both")
-    parser.add_argument("--no-engine-timing", action="store_true",
-                        help="skip the 12-qubit Cirq/qsim timing")
+    parser.add_argument(
+        "--no-engine-timing", action="store_true", help="skip the 12-qubit Cirq/qsim timing"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     keys = list(PROBLEMS)[:3] if args.quick else args.problems.split(",")
@@ -150,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     methods = args.methods.split(",")
     settings = QuantumSettings()
     rows = []
-    header = (f"{'problem':<22} {'method':<6} {'qubits':>6} {'params':>6} "
-              f"{'VQE-CASCI/mHa':>13} {'evals':>7} {'wall/s':>8}  <=1.6mHa")
+    header = (
+        f"{'problem':<22} {'method':<6} {'qubits':>6} {'params':>6} "
+        f"{'VQE-CASCI/mHa':>13} {'evals':>7} {'wall/s':>8}  <=1.6mHa"
+    )
     if not args.json:
         print(header)
         print("-" * len(header))
@@ -161,22 +184,39 @@ def main(argv: list[str] | None = None) -> int:
             r = run_method(key, method, ham, nelec, ref, settings)
             rows.append(r)
             if not args.json:
-                print(f"{r.problem:<22} {r.method:<6} {r.qubits:>6} {r.parameters:>6} "
-                      f"{r.error_mha:>13.4f} {r.evaluations:>7} {r.wall_seconds:>8.2f}  "
-                      f"{'yes' if r.chemical_accuracy else 'no'}", flush=True)
+                print(
+                    f"{r.problem:<22} {r.method:<6} {r.qubits:>6} {r.parameters:>6} "
+                    f"{r.error_mha:>13.4f} {r.evaluations:>7} {r.wall_seconds:>8.2f}  "
+                    f"{'yes' if r.chemical_accuracy else 'no'}",
+                    flush=True,
+                )
     timing = None if args.no_engine_timing else time_engines_12_qubits()
     if args.json:
-        print(json.dumps({"rows": [asdict(r) for r in rows], "engine_timing_12_qubits": timing,
-                          "software_versions": software_versions()}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "rows": [asdict(r) for r in rows],
+                    "engine_timing_12_qubits": timing,
+                    "software_versions": software_versions(),
+                },
+                indent=2,
+            )
+        )
     elif timing is not None:
-        print("\nOne energy evaluation at 12 qubits (H2O CAS(8,6) UCCSD, "
-              f"{timing['parameters']} parameters):")
-        print(f"  fast CI-vector engine: {timing['fast_engine_energy_seconds']:.5f} s "
-              f"(energy + gradient {timing['fast_engine_energy_and_gradient_seconds']:.5f} s)")
+        print(
+            "\nOne energy evaluation at 12 qubits (H2O CAS(8,6) UCCSD, "
+            f"{timing['parameters']} parameters):"
+        )
+        print(
+            f"  fast CI-vector engine: {timing['fast_engine_energy_seconds']:.5f} s "
+            f"(energy + gradient {timing['fast_engine_energy_and_gradient_seconds']:.5f} s)"
+        )
         for backend in ("cirq", "qsim"):
-            print(f"  {backend:<21}: {timing[f'{backend}_energy_seconds']:.5f} s "
-                  f"(setup {timing[f'{backend}_setup_seconds']:.2f} s, "
-                  f"|E - E_fast| = {abs(timing[f'{backend}_minus_fast_hartree']):.1e} Ha)")
+            print(
+                f"  {backend:<21}: {timing[f'{backend}_energy_seconds']:.5f} s "
+                f"(setup {timing[f'{backend}_setup_seconds']:.2f} s, "
+                f"|E - E_fast| = {abs(timing[f'{backend}_minus_fast_hartree']):.1e} Ha)"
+            )
         print(f"  PennyLane            : {timing['pennylane']}")
     return 0
 

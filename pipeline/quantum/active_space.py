@@ -90,8 +90,9 @@ def select_homo_lumo(mf: Any, n_electrons: int, n_orbitals: int) -> ActiveSpace:
     """The ``n_orbitals`` canonical orbitals around HOMO/LUMO holding ``n_electrons``."""
     mol = mf.mol
     mo = np.asarray(mf.mo_coeff)
-    n_core, na, nb = check_active_space(mol.nelectron, mol.spin, mo.shape[1], n_electrons,
-                                        n_orbitals)
+    n_core, na, nb = check_active_space(
+        mol.nelectron, mol.spin, mo.shape[1], n_electrons, n_orbitals
+    )
     return ActiveSpace(n_core, n_orbitals, na, nb, mo, "homo_lumo")
 
 
@@ -128,8 +129,15 @@ def select_mp2_natural_orbitals(mf: Any, n_orbitals: int) -> ActiveSpace:
     n_el = 2 * int(np.sum(occ[active] > 1.0))
     coeff = np.hstack([no_coeff[:, core], no_coeff[:, active], no_coeff[:, virtual]])
     n_core, na, nb = check_active_space(mol.nelectron, 0, n_mo, n_el, n_orbitals)
-    return ActiveSpace(n_core, n_orbitals, na, nb, coeff, "mp2_natural_orbitals",
-                       tuple(float(x) for x in occ[active]))
+    return ActiveSpace(
+        n_core,
+        n_orbitals,
+        na,
+        nb,
+        coeff,
+        "mp2_natural_orbitals",
+        tuple(float(x) for x in occ[active]),
+    )
 
 
 def select_active_space(

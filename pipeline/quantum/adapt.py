@@ -1,10 +1,11 @@
 """ADAPT-VQE (Grimsley, Economou, Barnes, Mayhall, Nat. Commun. 2019) with a fermionic pool.
 
 Pool (see :func:`fermionic_pool`): spin-adapted generalized singles and doubles by default,
-or the occupied -> virtual ones of the reference (the UCCSD groups). Each step appends the pool operator with the largest energy gradient
-``|dE/dθ| = |2 <ψ|H G|ψ>|`` at θ = 0 (operators may be chosen again) and re-optimizes all
-parameters from the previous optimum. Stops when the largest gradient is below
-``gradient_threshold`` or after ``max_operators`` operators.
+or the occupied -> virtual ones of the reference (the UCCSD groups). Each step appends the
+pool operator with the largest energy gradient ``|dE/dθ| = |2 <ψ|H G|ψ>|`` at θ = 0
+(operators may be chosen again) -- by default together with further operators on disjoint
+orbitals (TETRIS-ADAPT) -- and re-optimizes all parameters from the previous optimum. Stops
+when the largest gradient is below ``gradient_threshold`` or after ``max_operators``.
 """
 
 from __future__ import annotations
@@ -80,8 +81,13 @@ class PoolGradients:
         self.engine = engine
         self.n_groups = len(pool)
         n = engine.n_orbitals
-        self._offsets = {"1a": 0, "1b": n**2, "2aa": 2 * n**2, "2ab": 2 * n**2 + n**4,
-                         "2bb": 2 * n**2 + 2 * n**4}
+        self._offsets = {
+            "1a": 0,
+            "1b": n**2,
+            "2aa": 2 * n**2,
+            "2ab": 2 * n**2 + n**4,
+            "2bb": 2 * n**2 + 2 * n**4,
+        }
         group, idx_t, sgn_t, idx_d, sgn_d = [], [], [], [], []
         for g, members in enumerate(pool):
             for exc in members:
@@ -124,8 +130,7 @@ class PoolGradients:
             (d1a, d1b), (d2aa, d2ab, _, d2bb) = direct_spin1.trans_rdm12s(
                 sigma.reshape(eng.shape), psi.reshape(eng.shape), eng.n_orbitals, eng.nelec
             )
-        flat = np.concatenate([d1a.ravel(), d1b.ravel(), d2aa.ravel(), d2ab.ravel(),
-                               d2bb.ravel()])
+        flat = np.concatenate([d1a.ravel(), d1b.ravel(), d2aa.ravel(), d2ab.ravel(), d2bb.ravel()])
         member = 2.0 * (self.sgn_t * flat[self.idx_t] - self.sgn_d * flat[self.idx_d])
         return np.bincount(self.group, weights=member, minlength=self.n_groups)
 
@@ -141,17 +146,22 @@ def adapt_kernel(
     optimizer: Optimizer = "L-BFGS-B",
     tol: float = 1e-8,
     max_iterations: int = 1000,
-    inner_max_iterations: int = 100,
+    inner_max_iterations: int = 30,
     inner_tol: float | None = None,
+    tetris: bool = True,
     log: Callable[[int, float, float], None] | None = None,
 ) -> AdaptResult:
     """Grow and optimize an ADAPT-VQE ansatz in the ``nelec`` sector of ``ham``.
 
     Intermediate re-optimizations use the gradient tolerance ``gradient_threshold / 10`` (or
     ``tol`` if looser) and at most ``inner_max_iterations`` iterations; the final ansatz is
-    re-optimized to ``tol``.
+    polished towards ``tol`` for at most ``3 * inner_max_iterations`` iterations.
 
     Args:
+        tetris: add, per step, every operator above the threshold whose spatial orbitals are
+            disjoint from those of the operators already added in that step, largest gradient
+            first (TETRIS-ADAPT, Anastasiou et al., Phys. Rev. Research 6, 013254 (2024));
+            ``False`` adds one operator per step (original ADAPT).
         log: called after each step as ``log(n_operators, energy_hartree, max_gradient)``.
 
     Raises:
@@ -166,6 +176,10 @@ def adapt_kernel(
     inner_tol = max(tol, min(inner_tol, gradient_threshold / 10))
     engine = CIVectorEngine(ham, nelec)
     screen = PoolGradients(engine, pool)
+    supports = [
+        frozenset(p // 2 for exc in group for p in exc.creation + exc.annihilation)
+        for group in pool
+    ]
     chosen: list[list[Excitation]] = []
     theta = np.zeros(0)
     psi = engine.reference()
@@ -180,11 +194,19 @@ def adapt_kernel(
         if abs(grads[best]) < gradient_threshold:
             result.converged = True
             break
-        chosen.append(pool[best])
-        ansatz = from_groups("adapt", ham.n_orbitals, nelec, chosen, np.append(theta, 0.0))
+        picked = _select(grads, supports, gradient_threshold, tetris)
+        picked = picked[: max_operators - len(chosen)]
+        chosen += [pool[g] for g in picked]
+        ansatz = from_groups(
+            "adapt", ham.n_orbitals, nelec, chosen, np.append(theta, np.zeros(len(picked)))
+        )
         vqe = vqe_kernel(
-            ham, ansatz, optimizer=optimizer, tol=inner_tol,
-            max_iterations=min(max_iterations, inner_max_iterations), engine=engine,
+            ham,
+            ansatz,
+            optimizer=optimizer,
+            tol=inner_tol,
+            max_iterations=min(max_iterations, inner_max_iterations),
+            engine=engine,
         )
         n_eval += vqe.n_evaluations
         theta = vqe.parameters
@@ -197,10 +219,15 @@ def adapt_kernel(
             log(len(chosen), energy, float(abs(grads[best])))
         if stalled:
             break
-    if chosen and inner_tol > tol:
+    if chosen and inner_tol > tol:  # polish: a few more iterations at the final tolerance
         vqe = vqe_kernel(
-            ham, result.ansatz, theta, optimizer=optimizer, tol=tol,
-            max_iterations=max_iterations, engine=engine,
+            ham,
+            result.ansatz,
+            theta,
+            optimizer=optimizer,
+            tol=tol,
+            max_iterations=min(max_iterations, 3 * inner_max_iterations),
+            engine=engine,
         )
         n_eval += vqe.n_evaluations
         energy = vqe.energy_hartree
@@ -211,9 +238,32 @@ def adapt_kernel(
     return result
 
 
+def _select(
+    grads: np.ndarray, supports: list[frozenset[int]], threshold: float, tetris: bool
+) -> list[int]:
+    """Pool indices to add this step, largest |gradient| first (see ``tetris``)."""
+    picked: list[int] = []
+    used: set[int] = set()
+    for g in np.argsort(-np.abs(grads), kind="stable"):
+        if abs(grads[g]) < threshold:
+            break
+        if supports[g] & used:
+            continue
+        picked.append(int(g))
+        used |= supports[g]
+        if not tetris:
+            break
+    return picked
+
+
 def _empty(engine: CIVectorEngine, psi: np.ndarray) -> VQEResult:
     return VQEResult(
-        energy_hartree=engine.expectation(psi), parameters=np.zeros(0), n_evaluations=1,
-        n_iterations=0, converged=True, message="reference", wall_seconds=0.0,
+        energy_hartree=engine.expectation(psi),
+        parameters=np.zeros(0),
+        n_evaluations=1,
+        n_iterations=0,
+        converged=True,
+        message="reference",
+        wall_seconds=0.0,
         ci_vector=psi.reshape(engine.shape),
     )

@@ -47,8 +47,11 @@ RESULT_SCHEMA = "qdp.quantum.energy/1"
 
 def settings_hash(settings: QuantumSettings, geometry_key: str) -> str:
     """sha256 of the canonical JSON of every result-affecting setting plus the geometry key."""
-    payload = {"schema": RESULT_SCHEMA, "settings": settings.model_dump(mode="json"),
-               "geometry": geometry_key}
+    payload = {
+        "schema": RESULT_SCHEMA,
+        "settings": settings.model_dump(mode="json"),
+        "geometry": geometry_key,
+    }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -171,8 +174,14 @@ class EnergyResult:
         out["correlation_energy_hartree"] = self.correlation_energy_hartree
         out["correlation_energy_ev"] = self.correlation_energy_ev
         d = self.descriptors
-        for name in ("ionization_potential", "electron_affinity", "fundamental_gap",
-                     "chemical_potential", "hardness", "electrophilicity"):
+        for name in (
+            "ionization_potential",
+            "electron_affinity",
+            "fundamental_gap",
+            "chemical_potential",
+            "hardness",
+            "electrophilicity",
+        ):
             out[f"{name}_hartree"] = None if d is None else getattr(d, f"{name}_hartree")
             out[f"{name}_ev"] = getattr(self, f"{name}_ev")
         out["hardness_convention"] = HARDNESS_CONVENTION
@@ -188,8 +197,13 @@ def _extra_sector(
 ) -> SectorEnergy:
     solution = solve_sector(ham, nelec, settings)
     reference, _ = casci_energy(ham, nelec)
-    return SectorEnergy(nelec, solution.energy_hartree, reference,
-                        solution.ansatz.n_parameters, solution.vqe.n_evaluations)
+    return SectorEnergy(
+        nelec,
+        solution.energy_hartree,
+        reference,
+        solution.ansatz.n_parameters,
+        solution.vqe.n_evaluations,
+    )
 
 
 def _solve_gas(
@@ -252,7 +266,9 @@ def compute_energy(
     mol = build_mole(molecule, settings.basis)
     scf = run_scf(mol, solvent=settings.solvent, max_cycles=settings.scf_max_cycles)
     space = select_active_space(
-        scf.mf, settings.active_electrons, settings.active_orbitals,
+        scf.mf,
+        settings.active_electrons,
+        settings.active_orbitals,
         settings.active_space_selection,
     )
     e_n_props: float | None = None
@@ -266,15 +282,19 @@ def compute_energy(
     circuit = ansatz_circuit(solution.ansatz, settings.mapping)
     stats = circuit_stats(circuit)
     cross = None
-    if settings.cross_check != "none" and solution.ansatz.n_qubits <= settings.cross_check_max_qubits:
+    if (
+        settings.cross_check != "none"
+        and solution.ansatz.n_qubits <= settings.cross_check_max_qubits
+    ):
         from pipeline.quantum.engines.cirq_engine import CirqEngine
 
-        engine = CirqEngine(ham, solution.ansatz, mapping=settings.mapping,
-                            backend=settings.cross_check)
+        engine = CirqEngine(
+            ham, solution.ansatz, mapping=settings.mapping, backend=settings.cross_check
+        )
         cross = engine.energy(solution.vqe.parameters)
-        if e_n_props is None:
-            pass
-        else:  # solvated: the circuit energy is in the frozen field; report it shifted
+        if e_n_props is not None:
+            # Solvated: the circuit sees the frozen reaction field; put it on the same footing
+            # as the reported (self-consistent ddCOSMO) energy.
             cross += energy - e_n_props
     cation = anion = None
     if properties:

@@ -10,7 +10,7 @@ class QuantumError(QdpError):
 
 
 class GeometryError(QuantumError):
-    """A molecule input cannot be turned into a 3D geometry (bad SMILES, bad molblock, bad atoms)."""
+    """A molecule input cannot become a 3D geometry (bad SMILES, molblock or atoms)."""
 
 
 class SCFConvergenceError(QuantumError):

@@ -217,7 +217,7 @@ def generalized_pool_groups(
         members = [single(p, q, 0), single(p, q, 1)]
         groups += [members] if tie else [[m] for m in members]
     for k, (p, q) in enumerate(pairs):
-        for r, s in pairs[k + 1:]:
+        for r, s in pairs[k + 1 :]:
             if {p, q} & {r, s}:
                 continue
             members = [double(p, 0, q, 0, r, 0, s, 0), double(p, 1, q, 1, r, 1, s, 1)]

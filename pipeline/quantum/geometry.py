@@ -163,7 +163,7 @@ def build_mole(molecule: MoleculeInput, basis: str) -> gto.Mole:
 
 
 def geometry_key(mol: gto.Mole) -> str:
-    """A stable key of the built geometry (elements, coordinates rounded to 1e-6 Å, charge, spin)."""
+    """Stable key of the geometry: elements, coordinates (1e-6 Å), charge and spin."""
     coords = mol.atom_coords(unit="Angstrom")
     text = ";".join(
         f"{mol.atom_symbol(i)} {_fmt(x)} {_fmt(y)} {_fmt(z)}" for i, (x, y, z) in enumerate(coords)

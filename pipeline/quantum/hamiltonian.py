@@ -42,7 +42,7 @@ class ActiveSpaceHamiltonian:
 
 
 def active_space_hamiltonian(mf: Any, space: ActiveSpace) -> ActiveSpaceHamiltonian:
-    """Integrals of ``space`` (core folded into ``h1`` and ``e_core``) as PySCF CASCI builds them."""
+    """Integrals of ``space`` (core folded into ``h1``, ``e_core``) as PySCF CASCI builds them."""
     mc = mcscf.CASCI(mf, space.n_orbitals, space.nelec)
     mc.verbose = 0
     h1, e_core = mc.get_h1eff(space.mo_coeff)

@@ -30,6 +30,13 @@ class QuantumSettings(BaseModel):
     hea_layers: int = Field(default=4, ge=1, le=50)
     adapt_gradient_threshold: float = Field(default=1e-3, gt=0.0)
     adapt_max_operators: int = Field(default=200, ge=1)
+    adapt_tetris: bool = Field(
+        default=True,
+        description="add several operators on disjoint orbitals per ADAPT step (TETRIS-ADAPT)",
+    )
+    adapt_inner_max_iterations: int = Field(
+        default=30, ge=1, description="optimizer iterations per ADAPT step (final: max_iterations)"
+    )
     adapt_pool: Literal["gsd", "sd"] = Field(
         default="gsd",
         description="ADAPT-VQE pool: gsd = spin-adapted generalized singles/doubles, "

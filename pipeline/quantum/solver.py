@@ -52,6 +52,8 @@ def solve_sector(
             gradient_threshold=settings.adapt_gradient_threshold,
             max_operators=settings.adapt_max_operators,
             pool_kind=settings.adapt_pool,
+            tetris=settings.adapt_tetris,
+            inner_max_iterations=settings.adapt_inner_max_iterations,
             optimizer=settings.optimizer,
             tol=settings.tolerance,
             max_iterations=settings.max_iterations,

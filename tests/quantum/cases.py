@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 
-
 from pipeline.quantum.active_space import select_active_space
 from pipeline.quantum.geometry import MoleculeInput, build_mole
 from pipeline.quantum.hamiltonian import ActiveSpaceHamiltonian, active_space_hamiltonian
@@ -28,5 +27,3 @@ def active_hamiltonian(
     mf = mean_field(geometry, basis)
     space = select_active_space(mf, n_electrons, n_orbitals)
     return active_space_hamiltonian(mf, space), space.nelec
-
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import openfermion as of
 import pytest
-from quantum.cases import H2, H2O, LIH, active_hamiltonian, mean_field
 from pyscf import mcscf
+from quantum.cases import H2, H2O, LIH, active_hamiltonian, mean_field
 
 from pipeline.quantum.hamiltonian import casci_energy, interaction_operator, qubit_hamiltonian
 
@@ -41,8 +41,12 @@ def test_h2_pinned_fci() -> None:
 
 def test_bravyi_kitaev_has_same_spectrum() -> None:
     ham, _ = active_hamiltonian(H2, 2, 2)
-    jw = np.linalg.eigvalsh(of.get_sparse_operator(qubit_hamiltonian(ham, "jordan_wigner"), 4).toarray())
-    bk = np.linalg.eigvalsh(of.get_sparse_operator(qubit_hamiltonian(ham, "bravyi_kitaev"), 4).toarray())
+    jw = np.linalg.eigvalsh(
+        of.get_sparse_operator(qubit_hamiltonian(ham, "jordan_wigner"), 4).toarray()
+    )
+    bk = np.linalg.eigvalsh(
+        of.get_sparse_operator(qubit_hamiltonian(ham, "bravyi_kitaev"), 4).toarray()
+    )
     np.testing.assert_allclose(jw, bk, atol=1e-10)
 
 

@@ -24,8 +24,10 @@ from pipeline.quantum.settings import QuantumSettings
 def test_from_text_detects_kind() -> None:
     assert MoleculeInput.from_text(H2).geometry
     assert MoleculeInput.from_text("CCO").smiles == "CCO"
-    block = "\n  test\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n" \
+    block = (
+        "\n  test\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
         "    0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n"
+    )
     assert MoleculeInput.from_text(block).molblock
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from quantum.cases import H2, LIH, active_hamiltonian, mean_field
 from pyscf import mcscf
+from quantum.cases import H2, LIH, active_hamiltonian, mean_field
 
 from pipeline.quantum.ansatz import build_ansatz
 from pipeline.quantum.fcisolver import VQEFCISolver

@@ -22,7 +22,11 @@ from pipeline.quantum.excitations import Ansatz, Excitation, double, from_groups
 
 
 def build_hea(
-    n_orbitals: int, nelec: tuple[int, int], layers: int = 4, *, seed: int = 11,
+    n_orbitals: int,
+    nelec: tuple[int, int],
+    layers: int = 4,
+    *,
+    seed: int = 11,
     scale: float = 1e-1,
 ) -> Ansatz:
     """Particle/Sz-conserving brick-layer ansatz; starting angles ~ N(0, scale²) (fixed seed)."""

@@ -18,7 +18,11 @@ from pipeline.quantum.excitations import (
 
 
 def build_kupccgsd(
-    n_orbitals: int, nelec: tuple[int, int], layers: int = 2, *, seed: int = 7,
+    n_orbitals: int,
+    nelec: tuple[int, int],
+    layers: int = 2,
+    *,
+    seed: int = 7,
     scale: float = 1e-2,
 ) -> Ansatz:
     """k-UpCCGSD with ``layers`` layers; starting angles ~ N(0, scale²) (fixed seed)."""

@@ -23,7 +23,9 @@ def orbital_energies(ham: ActiveSpaceHamiltonian, nelec: tuple[int, int]) -> np.
     exchange_a = np.einsum("pkkp->p", eri[:, :na, :na, :]) if na else 0.0
     exchange_b = np.einsum("pkkp->p", eri[:, :nb, :nb, :]) if nb else 0.0
     h = np.diag(ham.h1)
-    return np.array([h + coulomb_a + coulomb_b - exchange_a, h + coulomb_a + coulomb_b - exchange_b])
+    return np.array(
+        [h + coulomb_a + coulomb_b - exchange_a, h + coulomb_a + coulomb_b - exchange_b]
+    )
 
 
 def mp2_amplitudes(

@@ -28,14 +28,22 @@ from pipeline.quantum.hamiltonian import ActiveSpaceHamiltonian
 
 @dataclass(frozen=True)
 class ExcitationMap:
-    """Flat CI indices connected by one excitation: ``T|src[k]> = sign[k] |tgt[k]>``.
+    """CI indices connected by one excitation: ``T|src[k]> = sign[k] |tgt[k]>``.
 
-    All arrays have shape ``(n_pairs,)``.
+    ``src``, ``tgt``, ``sign``: flat indices and signs, shape ``(n_pairs,)``. For excitations
+    of one spin only, the same pairs as index tuples into the ``(C(n, n_alpha), C(n, n_beta))``
+    CI matrix: ``src_key``, ``tgt_key`` (whole alpha rows or whole beta columns) and
+    ``block_sign`` broadcastable to that block; the kernels then move whole rows/columns
+    (about twice as fast as flat gathers). Mixed-spin excitations use the flat form
+    (``block_sign`` is ``None``), which is faster than 2D outer-product indexing.
     """
 
     src: np.ndarray
     tgt: np.ndarray
     sign: np.ndarray
+    src_key: tuple = ()
+    tgt_key: tuple = ()
+    block_sign: np.ndarray | None = None
 
 
 def _string_action(
@@ -144,24 +152,38 @@ class CIVectorEngine:
         nb = self.shape[1]
         src = (sa[:, None] * nb + sb[None, :]).ravel()
         tgt = (ta[:, None] * nb + tb[None, :]).ravel()
-        sign = (perm_sign * ga[:, None] * gb[None, :]).ravel()
-        return ExcitationMap(src, tgt, sign)
+        block_sign = perm_sign * ga[:, None] * gb[None, :]
+        sign = block_sign.ravel()
+        if not beta:  # rows of the CI matrix
+            keys: tuple[tuple, tuple] = ((sa,), (ta,))
+            block_sign = perm_sign * ga[:, None]
+        elif not alpha:  # columns
+            keys = ((slice(None), sb), (slice(None), tb))
+            block_sign = perm_sign * gb[None, :]
+        else:
+            return ExcitationMap(src, tgt, sign)
+        return ExcitationMap(src, tgt, sign, keys[0], keys[1], block_sign)
 
     def compile(self, excitations: Sequence[Excitation]) -> list[ExcitationMap]:
         return [self.compile_excitation(e) for e in excitations]
 
     # -- kernels -------------------------------------------------------------------------
-    @staticmethod
-    def rotate(vec: np.ndarray, m: ExcitationMap, angle: float) -> None:
-        """In place: ``vec <- exp(angle G) vec``."""
+    def rotate(self, vec: np.ndarray, m: ExcitationMap, angle: float) -> None:
+        """In place: ``vec <- exp(angle G) vec`` for a flat vector of shape ``(dim,)``."""
         if m.src.size == 0:
             return
-        a = vec[m.src]
-        b = vec[m.tgt]
         c, s = np.cos(angle), np.sin(angle)
-        sb = m.sign * s
-        vec[m.src] = c * a - sb * b
-        vec[m.tgt] = sb * a + c * b
+        if m.block_sign is None:
+            a, b = vec[m.src], vec[m.tgt]
+            sb = m.sign * s
+            vec[m.src] = c * a - sb * b
+            vec[m.tgt] = sb * a + c * b
+            return
+        mat = vec.reshape(self.shape)
+        a, b = mat[m.src_key], mat[m.tgt_key]
+        sb = m.block_sign * s
+        mat[m.src_key] = c * a - sb * b
+        mat[m.tgt_key] = sb * a + c * b
 
     @staticmethod
     def apply_generator(vec: np.ndarray, m: ExcitationMap) -> np.ndarray:
@@ -198,19 +220,25 @@ class CIVectorEngine:
         lam = self.apply_hamiltonian(psi)
         energy = float(psi @ lam) + self.ham.e_core
         grad = np.zeros(len(maps))
-        # Row 0: λ = U_{>k}† H ψ, row 1: φ = U_{≤k} ref; both rotated back together.
-        pair = np.stack([lam, psi])
+        # λ = U_{>k}† H ψ and φ = U_{≤k} ref, rotated back together, one excitation at a time.
+        phi = psi.copy()
+        lam_m, phi_m = lam.reshape(self.shape), phi.reshape(self.shape)
         for k in range(len(maps) - 1, -1, -1):
             m = maps[k]
             if m.src.size == 0:
                 continue
-            a = pair[:, m.src]
-            b = pair[:, m.tgt]
-            grad[k] = 2.0 * float(m.sign @ (b[0] * a[1] - a[0] * b[1]))
+            if m.block_sign is None:
+                lv, pv, src, tgt, sign = lam, phi, m.src, m.tgt, m.sign
+            else:
+                lv, pv, src, tgt, sign = lam_m, phi_m, m.src_key, m.tgt_key, m.block_sign
+            la, lb, pa, pb = lv[src], lv[tgt], pv[src], pv[tgt]
+            grad[k] = 2.0 * float(np.sum(sign * (lb * pa - la * pb)))
             c, s = np.cos(angles[k]), -np.sin(angles[k])
-            sb = m.sign * s
-            pair[:, m.src] = c * a - sb * b
-            pair[:, m.tgt] = sb * a + c * b
+            sb = sign * s
+            lv[src] = c * la - sb * lb
+            lv[tgt] = sb * la + c * lb
+            pv[src] = c * pa - sb * pb
+            pv[tgt] = sb * pa + c * pb
         return energy, grad, psi
 
 
