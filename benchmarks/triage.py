@@ -130,6 +130,7 @@ class PeakMemory:
         self._proc = psutil.Process()
         self.peak_tree_mib = 0.0
         self.peak_main_mib = 0.0
+        self.peak_pss_mib = 0.0  # proportional set size: shared pages split between processes
         self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -141,15 +142,18 @@ class PeakMemory:
             try:
                 main = self._proc.memory_info().rss
                 tree = main
+                pss = 0
                 for proc in [self._proc, *self._proc.children(recursive=True)]:
                     times = proc.cpu_times()
                     self._cpu[proc.pid] = times.user + times.system
+                    pss += proc.memory_full_info().pss
                     if proc.pid != self._proc.pid:
                         tree += proc.memory_info().rss
             except psutil.Error:
                 continue
             self.peak_main_mib = max(self.peak_main_mib, main / 2**20)
             self.peak_tree_mib = max(self.peak_tree_mib, tree / 2**20)
+            self.peak_pss_mib = max(self.peak_pss_mib, pss / 2**20)
             self._stop.wait(0.1)
 
     @property
@@ -226,7 +230,7 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
     return {
         "n": s.n_input, "n_passed": s.n_passed, "wall_s": wall, "mol_per_s": s.n_input / wall,
         "workers": resolve_workers(settings), "peak_tree_mib": mem.peak_tree_mib,
-        "peak_main_mib": mem.peak_main_mib, "cpu_s": cpu, "mol_per_cpu_s": s.n_input / cpu,
+        "peak_main_mib": mem.peak_main_mib, "peak_pss_mib": mem.peak_pss_mib, "cpu_s": cpu, "mol_per_cpu_s": s.n_input / cpu,
     }  # fmt: skip
 
 
@@ -315,21 +319,24 @@ def print_table(rows: dict[str, dict[str, float]]) -> None:
     """Print measurement rows as a fixed-width table."""
     header = (
         f"{'measurement':40s} {'n':>7s} {'procs':>5s} {'wall s':>7s} {'mol/s':>7s} "
-        f"{'mol/CPU-s':>9s} {'x procs':>7s} {'peak MiB':>8s} {'load':>5s}"
+        f"{'mol/CPU-s':>9s} {'x procs':>7s} {'RSS MiB':>8s} {'PSS MiB':>8s} {'load':>5s}"
     )
     print(header)
     print("-" * len(header))
     for name, r in rows.items():
         peak = f"{r['peak_tree_mib']:8.0f}" if "peak_tree_mib" in r else f"{'-':>8s}"
+        pss = f"{r['peak_pss_mib']:8.0f}" if "peak_pss_mib" in r else f"{'-':>8s}"
         procs = int(r.get("workers", 1))
         print(
             f"{name:40s} {int(r['n']):7d} {procs:5d} {r['wall_s']:7.1f} {r['mol_per_s']:7.0f} "
-            f"{r['mol_per_cpu_s']:9.0f} {r['mol_per_cpu_s'] * procs:7.0f} {peak} "
+            f"{r['mol_per_cpu_s']:9.0f} {r['mol_per_cpu_s'] * procs:7.0f} {peak} {pss} "
             f"{r['load_1min']:5.1f}"
         )
     print(
         "mol/s: wall clock on this (shared) host; mol/CPU-s: per CPU-second of the process "
-        "tree; 'x procs' = mol/CPU-s x processes, the rate on that many dedicated cores."
+        "tree; 'x procs' = mol/CPU-s x processes, the rate on that many dedicated cores;\n"
+        "RSS/PSS MiB: peak resident memory of the process tree (RSS counts pages shared by "
+        "forked workers once per process, PSS splits them)."
     )
 
 
