@@ -230,7 +230,8 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
     return {
         "n": s.n_input, "n_passed": s.n_passed, "wall_s": wall, "mol_per_s": s.n_input / wall,
         "workers": resolve_workers(settings), "peak_tree_mib": mem.peak_tree_mib,
-        "peak_main_mib": mem.peak_main_mib, "peak_pss_mib": mem.peak_pss_mib, "cpu_s": cpu, "mol_per_cpu_s": s.n_input / cpu,
+        "peak_main_mib": mem.peak_main_mib, "peak_pss_mib": mem.peak_pss_mib,
+        "cpu_s": cpu, "mol_per_cpu_s": s.n_input / cpu,
     }  # fmt: skip
 
 
