@@ -273,7 +273,12 @@ def triage_library(
         with_conformers: embed a lowest-energy MMFF94 conformer for passed molecules.
         smiles_column, name_column: CSV columns (default: the ``smiles`` column, no names).
         progress: called with the cumulative summary after every chunk.
-        start_method: multiprocessing start method of the workers.
+        start_method: multiprocessing start method of the workers (``settings.n_workers``
+            != 1). The default ``"forkserver"`` forks workers from a clean server process
+            that has RDKit and the filter caches loaded (safe in threaded callers such as
+            Prefect tasks). Like ``"spawn"``, it re-imports the caller's ``__main__``
+            module, so a script must guard its entry point with
+            ``if __name__ == "__main__":``; ``"fork"`` needs no guard.
 
     Yields:
         :class:`TriageChunk` in input order; at least one (empty) chunk for an empty file.
