@@ -339,7 +339,10 @@ def _run_pool(
     """Fan chunks out to ``n_workers`` processes, ``2 * n_workers`` in flight, in order."""
     context = get_context(start_method)
     if start_method == "forkserver":
-        context.set_forkserver_preload(["molecules.triage", "molecules.worker_preload"])
+        preload = ["molecules.triage", "molecules.worker_preload"]
+        if init_args[2] is not None:  # GNN filters: load DeepChem and torch once
+            preload.append("molecules.gnn.worker_preload")
+        context.set_forkserver_preload(preload)
     pending: deque[tuple[int, list[RawRecord], Future[list[MoleculeResult]]]] = deque()
     with ProcessPoolExecutor(
         max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=init_args

@@ -149,3 +149,20 @@ def test_numpy_mapper_equals_deepchem_mapper() -> None:
         ours, theirs = map_dmpnn_graph(graph), _MapperDMPNN(graph).values
         for a, b in zip(ours, theirs, strict=True):
             assert a.shape == b.shape and np.array_equal(a, b), smiles
+
+
+@pytest.mark.slow
+def test_triage_library_with_gnn_in_workers(
+    tmp_path: Path, trained: tuple[TrainingReport, TrainingReport]
+) -> None:
+    from molecules.triage import triage_library
+
+    sol, tox = trained
+    gnn = load_gnn_predictor(sol.weights_path.parent, tox.weights_path.parent)
+    path = tmp_path / "lib.smi"
+    path.write_text(f"{ASPIRIN} a\n{IBUPROFEN} b\nC1CC( c\n")
+    settings = TriageSettings(n_workers=2, chunk_size=1, brenk=False, min_log_solubility=-100.0,
+                              max_toxicity_probability=1.0)  # fmt: skip
+    results = [r for chunk in triage_library(path, settings, gnn=gnn) for r in chunk.results]
+    assert [r.passed for r in results] == [True, True, False]
+    assert "log_solubility" in results[0].predictions and "tox:NR-AR" in results[1].predictions
