@@ -30,6 +30,9 @@ def triage(
     smiles_column: Annotated[
         str | None, typer.Option("--smiles-column", help="CSV column holding SMILES.")
     ] = None,
+    no_conformers: Annotated[
+        bool, typer.Option("--no-conformers", help="Skip 3D conformers (faster screening).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Triage a library: standardize, rule and GNN filters, conformers; store every reason."""
@@ -66,6 +69,7 @@ def triage(
                 out_csv=out,
                 smiles_column=smiles_column,
                 progress=progress,
+                with_conformers=not no_conformers,
             )
     finally:
         store.close()

@@ -97,12 +97,14 @@ def run_triage(
     smiles_column: str | None = None,
     progress: ProgressCallback | None = None,
     on_chunk: Callable[[TriageChunk], None] | None = None,
+    with_conformers: bool = True,
 ) -> TriageSummary:
     """Triage ``path`` chunk by chunk, storing every chunk as soon as it is done.
 
     GNN filters use the newest trained models in the store (hash-verified); when none has
     been trained the GNN filters are skipped with a warning. Conformers are embedded for
-    the molecules that pass. ``out_csv`` receives the passed molecules; ``on_chunk`` sees
+    the molecules that pass unless ``with_conformers`` is false (tens of ms per molecule).
+    ``out_csv`` receives the passed molecules; ``on_chunk`` sees
     every stored chunk (e.g. to collect the passed SMILES as a campaign pool).
 
     Returns:
@@ -125,7 +127,7 @@ def run_triage(
             triage,
             all_reasons=all_reasons,
             gnn=gnn,
-            with_conformers=True,
+            with_conformers=with_conformers,
             smiles_column=smiles_column,
             progress=progress,
         ):
