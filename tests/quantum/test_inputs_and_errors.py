@@ -110,3 +110,20 @@ def test_mp2_natural_orbital_selection() -> None:
     space = select_active_space(mean_field(H2O), 0, 4, "mp2_natural_orbitals")
     assert space.n_orbitals == 4 and space.n_electrons % 2 == 0 and space.n_electrons > 0
     assert all(0.0 < n < 2.0 for n in space.natural_occupations)
+
+
+def test_scf_ladder_records_the_fallback_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.quantum import scf as scf_module
+
+    original = scf_module._new_mf
+    calls = {"n": 0}
+
+    def first_rung_starved(mol, solvent, max_cycles):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return original(mol, solvent, 1 if calls["n"] == 1 else max_cycles)
+
+    monkeypatch.setattr(scf_module, "_new_mf", first_rung_starved)
+    mol = build_mole(MoleculeInput(geometry=H2O), "sto-3g")
+    result = run_scf(mol)
+    assert result.path == "damping_level_shift"
+    assert result.energy_hartree == pytest.approx(mean_field(H2O).e_tot, abs=1e-8)
