@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--surrogate", choices=["rf", "dmpnn"], default="dmpnn")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -99,7 +100,16 @@ def main() -> None:
         port = _free_port()
         env = {**os.environ, "QDP_HOME": str(settings.home)}
         server = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "pipeline.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
@@ -122,6 +132,7 @@ def main() -> None:
             server.wait(timeout=30)
     ms = np.array(latencies) * 1000
     result = {
+        "workers": args.workers,
         "surrogate": args.surrogate,
         "clients": args.clients,
         "requests": len(ms),

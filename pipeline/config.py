@@ -32,6 +32,7 @@ class ApiSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64, description="server processes")
     max_smiles_per_request: int = Field(default=1000, ge=1)
     max_smiles_length: int = Field(default=500, ge=1)
 

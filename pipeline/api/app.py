@@ -1,21 +1,23 @@
 """The FastAPI application: ``create_app(settings)`` builds it; ``qdp serve`` runs it.
 
-Store look-ups are plain ``def`` endpoints (FastAPI runs them in its thread pool). Small
-predictions (a few SMILES, about a millisecond) run on the event loop itself; larger ones go
-to the thread pool so they never block it. Loaded surrogates are cached by version.
+Store look-ups are plain ``def`` endpoints (FastAPI runs them in its thread pool).
+Predictions go through a micro-batcher (``pipeline/api/batching.py``): concurrent requests
+are merged and computed together on a worker thread, never on the event loop. Loaded
+surrogates are cached by version.
 """
 
 from __future__ import annotations
 
+import gc
 import secrets
 import threading
 import time
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from pipeline.api.batching import PredictionBatcher
 from pipeline.api.schemas import (
     CampaignOut,
     ModelOut,
@@ -36,7 +38,17 @@ from pipeline.services.surrogate_models import (
 from pipeline.store import Store, open_store
 
 _bearer = HTTPBearer(auto_error=False)
-INLINE_PREDICTION_MAX = 8  # SMILES per request computed on the event loop itself
+
+
+def freeze_long_lived_objects() -> None:
+    """Move every object alive now out of the cyclic garbage collector's reach.
+
+    torch, RDKit, DeepChem and a loaded model leave millions of long-lived objects; without
+    this, full collections over them added 100+ ms to random requests (p99 236 → 114 ms
+    measured with 20 clients). Called after start-up and after each model load.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class _ModelCache:
@@ -65,6 +77,7 @@ class _ModelCache:
         with self._lock:
             if version not in self._models:
                 self._models[version] = load_registered(store, version)
+                freeze_long_lived_objects()
             return self._models[version]
 
 
@@ -98,17 +111,12 @@ def create_app(settings: Settings) -> FastAPI:
         """Liveness: answers without touching the models."""
         return {"status": "ok"}
 
-    def predict_body(body: PredictRequest) -> PredictResponse:
-        try:
-            surrogate = cache.get(store, body.model_version)
-        except ModelNotFoundError as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
-        items = predict_smiles(surrogate, body.smiles, max_length=settings.api.max_smiles_length)
-        return PredictResponse(
-            model_version=surrogate.record.id,
-            target=surrogate.record.target,
-            items=[PredictionOut(**item.to_dict()) for item in items],
-        )
+    def compute(smiles: list[str], version: int | None) -> tuple[int, list]:
+        surrogate = cache.get(store, version)
+        items = predict_smiles(surrogate, smiles, max_length=settings.api.max_smiles_length)
+        return surrogate.record.id, items
+
+    batcher = PredictionBatcher(compute)
 
     @app.post(
         "/v1/predict",
@@ -120,9 +128,15 @@ def create_app(settings: Settings) -> FastAPI:
     )
     async def predict(body: PredictRequest) -> PredictResponse:
         """Predict mean ± std for up to 1,000 SMILES; invalid ones get a per-item error."""
-        if len(body.smiles) <= INLINE_PREDICTION_MAX:
-            return predict_body(body)  # ~1 ms: cheaper than a thread-pool round trip
-        return await run_in_threadpool(predict_body, body)
+        try:
+            version, items = await batcher.predict(list(body.smiles), body.model_version)
+        except ModelNotFoundError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        return PredictResponse(
+            model_version=version,
+            target=cache.get(store, version).record.target,
+            items=[PredictionOut(**item.to_dict()) for item in items],
+        )
 
     @app.get(
         "/v1/molecules/{inchikey}",
@@ -182,4 +196,28 @@ def create_app(settings: Settings) -> FastAPI:
 
         return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(exc)})
 
+    freeze_long_lived_objects()
     return app
+
+
+def compute_single_threaded() -> None:
+    """Make this server process compute each request on one thread.
+
+    Requests run concurrently on the server's threads (or processes), each prediction being
+    small: a multi-threaded BLAS or torch only adds wake-up latency (measured on 2 cores:
+    12 ms instead of 0.1 ms for the novelty matrix product of one molecule).
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    torch.set_num_threads(1)
+
+
+def app_from_environment() -> FastAPI:
+    """App factory for ``uvicorn --factory`` worker processes: settings from the environment
+    (``QDP_CONFIG`` names the file), exactly as ``qdp serve`` would load them."""
+    from pipeline.config import load_settings
+
+    compute_single_threaded()
+    return create_app(load_settings())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -13,21 +14,28 @@ def serve(
     config: ConfigOption = None,
     host: Annotated[str | None, typer.Option("--host", help="Bind address [api.host].")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port [api.port].")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Server processes [api.workers].")
+    ] = None,
 ) -> None:
     """Serve the REST API (predictions, stored results); OpenAPI docs at /docs."""
-    import torch
     import uvicorn
-    from threadpoolctl import threadpool_limits
 
-    from pipeline.api.app import create_app
+    from pipeline.api.app import compute_single_threaded, create_app
 
-    # Requests run concurrently on the server's threads, each prediction being small: a
-    # multi-threaded BLAS or torch only adds wake-up latency (measured: 12 ms vs 0.1 ms
-    # for the novelty matmul on 2 cores), so each request computes single-threaded.
-    threadpool_limits(limits=1)
-    torch.set_num_threads(1)
     settings = settings_from(config)
-    app = create_app(settings)
+    workers = workers or settings.api.workers
+    address = {"host": host or settings.api.host, "port": port or settings.api.port}
+    if workers == 1:
+        compute_single_threaded()
+        uvicorn.run(create_app(settings), **address, log_level="warning")
+        return
+    if config is not None:  # worker processes load the same file through the environment
+        os.environ["QDP_CONFIG"] = str(config.resolve())
     uvicorn.run(
-        app, host=host or settings.api.host, port=port or settings.api.port, log_level="warning"
+        "pipeline.api.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        **address,
+        log_level="warning",
     )
