@@ -14,8 +14,8 @@ import numpy as np
 from rdkit import Chem, RDLogger
 from rdkit.Chem import rdFingerprintGenerator
 
+from molecules.gnn.featurize import featurize_dmpnn, map_dmpnn_graph
 from surrogates.errors import FeaturizationError
-from surrogates.graph_features import dmpnn_arrays
 
 RDLogger.DisableLog("rdApp.*")
 
@@ -134,9 +134,10 @@ def dmpnn_graphs(
     The arrays are those of ``deepchem.feat.DMPNNFeaturizer`` (133 atom, 14 bond features,
     no global features) followed by DeepChem's ``_MapperDMPNN`` index mappings, computed once
     so that training epochs and ensemble members reuse them. By default they come from
-    :mod:`surrogates.graph_features` (numpy, several times faster, tested identical);
-    ``reference=True`` runs DeepChem's own featurizer and mapper. ``bond_src`` (the atom each
-    directed bond leaves, shape ``(n_bonds,)``) is kept for the fast inference path of
+    :mod:`molecules.gnn.featurize` (NumPy, several times faster, tested identical), the same
+    featurizer the GNN triage filters use; ``reference=True`` runs DeepChem's own.
+    ``bond_src`` (the atom each directed bond leaves, shape ``(n_bonds,)``) is kept for the
+    fast inference path of
     :mod:`surrogates.dmpnn_infer`; DeepChem's layers ignore it. The index lists are padded with
     −1 (a zero row; DMPNN layers have no bias) to :data:`GRAPH_WIDTH` columns so graphs batch
     without re-padding, as DeepChem's generator does per batch; see :func:`collate_graphs`.
@@ -155,7 +156,7 @@ def dmpnn_graphs(
     mols = list(mols) if mols is not None else parse_smiles(smiles)
     if len(mols) != len(smiles):
         raise ValueError(f"{len(smiles)} SMILES but {len(mols)} molecules")
-    arrays = _reference_arrays(mols, smiles) if reference else dmpnn_arrays(mols)
+    arrays = _reference_arrays(mols, smiles) if reference else _numpy_arrays(mols)
     pad = torch.nn.functional.pad
     graphs: list[Any] = []
     for atoms, f_ini, a2b, mapping, src in arrays:
@@ -175,6 +176,18 @@ def dmpnn_graphs(
             )
         )
     return graphs
+
+
+def _numpy_arrays(
+    mols: Sequence[Chem.Mol],
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The same arrays as :func:`_reference_arrays`, from :mod:`molecules.gnn.featurize`."""
+    out = []
+    for mol in mols:
+        graph = featurize_dmpnn(mol)
+        atoms, f_ini, a2b, mapping, _glob = map_dmpnn_graph(graph)
+        out.append((atoms, f_ini, a2b, mapping, graph.edge_index[0].astype(np.int64)))
+    return out
 
 
 def _reference_arrays(
