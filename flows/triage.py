@@ -24,8 +24,7 @@ from molecules.gnn.predict import GNNPredictor
 from molecules.io import RawRecord, iter_record_chunks, read_library
 from molecules.results import MoleculeResult, SummaryCounter, TriageChunk
 from molecules.settings import TriageSettings
-from molecules.triage import _mark_duplicates as mark_duplicates
-from molecules.triage import triage_records
+from molecules.triage import mark_duplicates, triage_records
 from pipeline.services.filters import load_filter_predictor
 from pipeline.services.triage import store_chunk, triage_settings_hash
 from pipeline.store import open_store

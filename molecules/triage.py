@@ -227,7 +227,7 @@ def resolve_workers(settings: TriageSettings) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _mark_duplicates(results: list[MoleculeResult], seen: set[str]) -> list[MoleculeResult]:
+def mark_duplicates(results: list[MoleculeResult], seen: set[str]) -> list[MoleculeResult]:
     """Mark repeats of an InChIKey as ``duplicate``; merge names of in-chunk repeats."""
     first_in_chunk: dict[str, int] = {}
     out = list(results)
@@ -301,7 +301,7 @@ def triage_library(
         for record in chunk:
             if record.kind == "skip" and record.skip_reason:
                 counter.skipped[record.skip_reason] += 1
-        marked = _mark_duplicates(results, seen)
+        marked = mark_duplicates(results, seen)
         for r in marked:
             counter.add(r)
         summary = counter.snapshot(time.perf_counter() - start)
@@ -375,4 +375,4 @@ def triage_smiles(
     results = triage_records(
         records, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=with_conformers
     )
-    return _mark_duplicates(results, set())
+    return mark_duplicates(results, set())
