@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 
 import typer
 
@@ -47,6 +48,10 @@ app.command("serve-flows")(serve_flows.serve_flows)
 def main() -> None:
     """Console-script entry point: run the app, turning ``QdpError`` into a clean exit."""
     logging.basicConfig(level=logging.WARNING, format="qdp: %(levelname)s: %(message)s")
+    # DeepChem reports every optional backend it lacks (DGL, JAX, TensorFlow, ...) and warns
+    # from its own training loop; none of it concerns a qdp user.
+    logging.getLogger("deepchem").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad")
     try:
         app()
     except (QdpError, MoleculesError, SurrogateError) as exc:
