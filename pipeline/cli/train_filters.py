@@ -25,6 +25,7 @@ def train_filters(
     as_json: JsonOption = False,
 ) -> None:
     """Train the GNN triage filters (ESOL solubility, Tox21 toxicity) and store them."""
+    from molecules.gnn.train import DEFAULT_EPOCHS
     from pipeline.errors import SettingsError
     from pipeline.services.filters import train_filter
 
@@ -41,7 +42,8 @@ def train_filters(
     try:
         for target in targets:
             console.print(
-                f"training the {target} filter ({training.epochs} epochs, seed {training.seed}) …"
+                f"training the {target} filter "
+                f"({training.epochs or DEFAULT_EPOCHS[target]} epochs, seed {training.seed}) …"
             )
             trained = train_filter(store, target, settings.models_dir, training)
             metric, bar, sense = QUALITY_BARS[target]
