@@ -137,10 +137,10 @@ def dmpnn_graphs(
     :mod:`molecules.gnn.featurize` (NumPy, several times faster, tested identical), the same
     featurizer the GNN triage filters use; ``reference=True`` runs DeepChem's own.
     ``bond_src`` (the atom each directed bond leaves, shape ``(n_bonds,)``) is kept for the
-    fast inference path of
-    :mod:`surrogates.dmpnn_infer`; DeepChem's layers ignore it. The index lists are padded with
-    −1 (a zero row; DMPNN layers have no bias) to :data:`GRAPH_WIDTH` columns so graphs batch
-    without re-padding, as DeepChem's generator does per batch; see :func:`collate_graphs`.
+    fast inference path of :mod:`surrogates.dmpnn_infer`; DeepChem's layers ignore it. The
+    index lists are padded with −1 (a zero row; DMPNN layers have no bias) to
+    :data:`GRAPH_WIDTH` columns so graphs batch without re-padding, as DeepChem's generator
+    does per batch; see :func:`collate_graphs`.
 
     Args:
         smiles: ``n`` SMILES strings.
