@@ -6,7 +6,13 @@ so ``qdp --help`` stays fast. Domain errors become one line on stderr and their 
 
 from __future__ import annotations
 
-import logging
+import os
+
+# Prefect's server sends anonymous telemetry by default; these machines have no network and
+# its heartbeat then fails on the ephemeral server's database. A user's own setting wins.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import logging  # noqa: E402
 import sys
 import warnings
 
