@@ -1,10 +1,11 @@
 """``campaign_flow``: the whole active-learning loop as a Prefect flow.
 
-triage (subflow) → initial batch → oracle → train → acquire → oracle → … Each oracle call is
-its own task (for the VQE oracle: one quantum calculation, bounded by the global concurrency
-limit ``qdp-quantum``, created on first use). Every result is written to the store the moment
-its task finishes, so a crashed or cancelled run resumes with the same ``campaign_id`` and
-never recomputes a finished calculation. Each round publishes a table of top candidates, a
+triage (subflow) → initial batch → oracle → train → acquire → oracle → … Each VQE oracle
+call is its own task (one quantum calculation, bounded by the global concurrency limit
+``qdp-quantum``, created on first use); a lookup oracle answers a whole batch in one task.
+Every result is written to the store the moment its task finishes, so a crashed or
+cancelled run resumes with the same ``campaign_id`` and never recomputes a finished
+calculation. Each round publishes a table of top candidates, a
 markdown learning curve, and a progress artifact while its oracle calls run.
 """
 
@@ -63,20 +64,30 @@ class CampaignParams(BaseModel):
     settings_ref: SettingsRef = SettingsRef()
 
 
-@task(name="oracle", task_run_name="oracle-{smiles}", retries=2, retry_delay_seconds=[5, 30])
-def oracle_task(smiles: str, job: CampaignJob, settings_ref: SettingsRef) -> OracleResult:
-    """One oracle call. Retries cover infrastructure hiccups only: a molecule whose SCF fails
-    comes back as a result with ``error``, recorded, never retried."""
+@task(name="oracle", task_run_name="oracle-{smiles[0]}", retries=2, retry_delay_seconds=[5, 30])
+def oracle_task(
+    smiles: list[str], job: CampaignJob, settings_ref: SettingsRef
+) -> list[OracleResult]:
+    """Oracle calls for ``smiles``. Retries cover infrastructure hiccups only: a molecule
+    whose SCF fails comes back as a result with ``error``, recorded, never retried."""
     settings = settings_ref.load()
     store = open_store(settings)
     try:
         oracle = make_oracle(job.oracle, job.campaign.target, settings, store)
         if parse_oracle_spec(job.oracle)[0] == "vqe":
             with concurrency(QUANTUM_LIMIT, occupy=1, strict=True):
-                return oracle.evaluate([smiles])[0]
-        return oracle.evaluate([smiles])[0]
+                return oracle.evaluate(smiles)
+        return oracle.evaluate(smiles)
     finally:
         store.close()
+
+
+def _oracle_batches(pending: list[str], oracle_spec: str) -> list[list[str]]:
+    """One quantum calculation per task (each holds a concurrency slot); a lookup oracle
+    answers the whole batch in one task, reading its table once."""
+    if parse_oracle_spec(oracle_spec)[0] == "vqe":
+        return [[s] for s in pending]
+    return [pending]
 
 
 @task(name="plan-round")
@@ -97,14 +108,18 @@ def _evaluate_pending(
     pending = state.pending()
     round_index = len(state.rounds) - 1
     progress = create_progress_artifact(0.0, description=f"round {round_index} oracle calls")
-    futures = {oracle_task.submit(s, job, settings_ref): s for s in pending}
-    for done, future in enumerate(as_completed(list(futures)), start=1):
-        result = future.result()
-        evaluation = Evaluation(
-            smiles=result.smiles, round=round_index, value=result.value, error=result.error
-        )
-        state = state.with_evaluation(evaluation)
-        persistence.record_evaluation(state, evaluation)
+    futures = [
+        oracle_task.submit(b, job, settings_ref) for b in _oracle_batches(pending, job.oracle)
+    ]
+    done = 0
+    for future in as_completed(futures):
+        for result in future.result():
+            evaluation = Evaluation(
+                smiles=result.smiles, round=round_index, value=result.value, error=result.error
+            )
+            state = state.with_evaluation(evaluation)
+            persistence.record_evaluation(state, evaluation)
+            done += 1
         update_progress_artifact(progress, 100.0 * done / len(pending))
     return state
 
