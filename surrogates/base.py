@@ -24,7 +24,13 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from surrogates.errors import NotFittedError, UnknownNameError, WeightsIntegrityError
-from surrogates.featurize import dmpnn_graphs, fingerprints_of, pack_bits, parse_smiles, unpack_bits
+from surrogates.featurize import (
+    dmpnn_arrays_of,
+    fingerprints_of,
+    pack_bits,
+    parse_smiles,
+    unpack_bits,
+)
 from surrogates.metrics import Novelty, novelty
 from surrogates.settings import SurrogateSettings
 from surrogates.weights import verify_manifest, write_manifest
@@ -40,7 +46,8 @@ class FeatureSet:
     Attributes:
         smiles: the ``n`` SMILES.
         fingerprints: uint8 0/1 Morgan bits of shape ``(n, fp_bits)``.
-        graphs: ``n`` DMPNN graphs, or ``None`` for models that do not use graphs.
+        graphs: ``n`` molecules' DMPNN feature arrays (:data:`surrogates.featurize.MolArrays`),
+            or ``None`` for models that do not use graphs.
     """
 
     smiles: tuple[str, ...]
@@ -85,7 +92,7 @@ class BaseSurrogate(ABC):
         smiles = tuple(smiles)
         mols = parse_smiles(smiles)
         fps = fingerprints_of(mols, self.settings.fp_radius, self.settings.fp_bits)
-        graphs = tuple(dmpnn_graphs(smiles, mols=mols)) if self.uses_graphs else None
+        graphs = tuple(dmpnn_arrays_of(mols, smiles)) if self.uses_graphs else None
         return FeatureSet(smiles=smiles, fingerprints=fps, graphs=graphs)
 
     # --- public API ----------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Each member is a DeepChem 2.8 ``DMPNNModel`` (regression, one task) trained from its own
 seed on its own bootstrap resample of the training set (targets standardized). Graphs are
-featurized once (:func:`surrogates.featurize.dmpnn_graphs`); at prediction each chunk of
-molecules is turned once into sparse operators that every member reuses
-(:mod:`surrogates.dmpnn_infer`, checked against DeepChem's forward). The prediction is the
+featurized once (:func:`surrogates.featurize.dmpnn_arrays_of`); training feeds DeepChem its
+own index tables, prediction batches each chunk of molecules once into an edge list that
+every member reuses (:mod:`molecules.gnn.fast_forward`, checked against DeepChem's
+forward). The prediction is the
 members' mean; the uncertainty is their standard deviation (ddof 0), in target units.
 
 Weights are saved as one torch ``state_dict`` per member and loaded with
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,16 @@ from typing import Any
 import numpy as np
 import torch
 
+from molecules.gnn.fast_forward import ensemble_outputs
 from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
-from surrogates.dmpnn_infer import build_operators, ensemble_forward
 from surrogates.errors import WeightsIntegrityError
-from surrogates.featurize import collate_graphs, pad_graph_widths
+from surrogates.featurize import (
+    MolArrays,
+    collate_graphs,
+    graph_batch,
+    pad_graph_widths,
+    training_graphs,
+)
 from surrogates.settings import SurrogateSettings
 
 META_NAME = "dmpnn.json"
@@ -45,12 +52,13 @@ def _network_kwargs(settings: SurrogateSettings) -> dict[str, Any]:
 
 
 def train_member(
-    graphs: tuple[Any, ...], y_std: np.ndarray, settings: SurrogateSettings, seed: int
+    graphs: Sequence[Any], y_std: np.ndarray, settings: SurrogateSettings, seed: int
 ) -> torch.nn.Module:
     """Train one DeepChem ``DMPNNModel`` and return its network in eval mode.
 
     Args:
-        graphs: ``n`` training graphs (already resampled if bootstrapping).
+        graphs: ``n`` :func:`~surrogates.featurize.training_graphs` (already resampled if
+            bootstrapping).
         y_std: standardized targets, shape ``(n,)``.
         settings: model sizes, epochs, batch size, learning rate.
         seed: seeds weight initialization and the epoch shuffles.
@@ -129,12 +137,12 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
         self._y_mean = float(y.mean())
         self._y_scale = float(y.std()) or 1.0
         y_std = (y - self._y_mean) / self._y_scale
+        graphs = training_graphs(features.graphs)
         with torch_threads(s.dmpnn_torch_threads):
-            self._members = [self._fit_member(features, y_std, i) for i in range(s.n_members)]
+            self._members = [self._fit_member(graphs, y_std, i) for i in range(s.n_members)]
 
-    def _fit_member(self, features: FeatureSet, y_std: np.ndarray, i: int) -> torch.nn.Module:
+    def _fit_member(self, graphs: Sequence[Any], y_std: np.ndarray, i: int) -> torch.nn.Module:
         """Member ``i``: seed ``seed + i``, bootstrap resample drawn from that seed."""
-        assert features.graphs is not None
         s = self.settings
         seed = s.seed + i
         n = len(y_std)
@@ -142,8 +150,7 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
             idx = np.random.default_rng(10_007 * seed + 1).integers(0, n, size=n)
         else:
             idx = np.arange(n)
-        graphs = tuple(features.graphs[j] for j in idx)
-        return train_member(graphs, y_std[idx], s, seed)
+        return train_member([graphs[j] for j in idx], y_std[idx], s, seed)
 
     def predict_members(self, features: FeatureSet, *, reference: bool = False) -> np.ndarray:
         """Per-member predictions in target units, array of shape ``(n_members, n)``.
@@ -151,7 +158,7 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
         Args:
             features: from :meth:`featurize` (graphs required).
             reference: run DeepChem's own ``DMPNN.forward`` per member instead of the
-                shared-operator path of :mod:`surrogates.dmpnn_infer` (same numbers to
+                edge-list path of :mod:`molecules.gnn.fast_forward` (same numbers to
                 float32 rounding; used by the tests).
         """
         self._check_fitted()
@@ -160,15 +167,15 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
         out = np.empty((len(self._members), len(features)), dtype=np.float64)
         with torch.inference_mode(), torch_threads(self.settings.dmpnn_torch_threads):
             for start in range(0, len(features), PREDICT_CHUNK):
-                chunk = features.graphs[start : start + PREDICT_CHUNK]
+                chunk: Sequence[MolArrays] = features.graphs[start : start + PREDICT_CHUNK]
                 stop = start + len(chunk)
                 if reference:
-                    batch = collate_graphs(chunk)
+                    batch = collate_graphs(training_graphs(chunk))
                     for m, network in enumerate(self._members):
                         out[m, start:stop] = network(batch).reshape(-1).double().numpy()
                 else:
-                    ops = build_operators(chunk)
-                    out[:, start:stop] = ensemble_forward(self._members, ops).double().numpy()
+                    members = ensemble_outputs(self._members, graph_batch(chunk))
+                    out[:, start:stop] = members.double().numpy()
         return out * self._y_scale + self._y_mean
 
     def _predict(self, features: FeatureSet) -> tuple[np.ndarray, np.ndarray]:

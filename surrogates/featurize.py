@@ -1,8 +1,8 @@
 """Featurization for surrogates: Morgan fingerprints, Tanimoto similarity, DMPNN graphs.
 
-Written against RDKit and DeepChem directly (``molecules/`` is developed in parallel); every
-function raises :class:`~surrogates.errors.FeaturizationError` listing the inputs that failed,
-never returns a partial result.
+DMPNN inputs come from :mod:`molecules.gnn` (the featurizer and fast forward of the triage
+GNN filters); every function raises :class:`~surrogates.errors.FeaturizationError` listing
+the inputs that failed, never returns a partial result.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import numpy as np
 from rdkit import Chem, RDLogger
 from rdkit.Chem import rdFingerprintGenerator
 
-from molecules.gnn.featurize import featurize_dmpnn, map_dmpnn_graph
+from molecules.gnn.fast_forward import GraphBatch
+from molecules.gnn.featurize import dmpnn_arrays, map_dmpnn_arrays
 from surrogates.errors import FeaturizationError
 
 RDLogger.DisableLog("rdApp.*")
@@ -125,97 +126,85 @@ def unpack_bits(packed: np.ndarray, n_bits: int) -> np.ndarray:
 GRAPH_WIDTH = 6
 """Incoming-bond index lists are padded with -1 to at least this width (max atom degree)."""
 
+MolArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""One molecule's DMPNN inputs: atom features ``(A, 133)``, directed-bond features
+``(R, 14)`` and edge index ``(2, R)`` (:func:`molecules.gnn.featurize.dmpnn_arrays`)."""
 
-def dmpnn_graphs(
-    smiles: Sequence[str], *, reference: bool = False, mols: Sequence[Chem.Mol] | None = None
-) -> list[Any]:
-    """DeepChem DMPNN inputs, one PyTorch-Geometric ``Data`` per molecule.
 
-    The arrays are those of ``deepchem.feat.DMPNNFeaturizer`` (133 atom, 14 bond features,
-    no global features) followed by DeepChem's ``_MapperDMPNN`` index mappings, computed once
-    so that training epochs and ensemble members reuse them. By default they come from
-    :mod:`molecules.gnn.featurize` (NumPy, several times faster, tested identical), the same
-    featurizer the GNN triage filters use; ``reference=True`` runs DeepChem's own.
-    ``bond_src`` (the atom each directed bond leaves, shape ``(n_bonds,)``) is kept for the
-    fast inference path of :mod:`surrogates.dmpnn_infer`; DeepChem's layers ignore it. The
-    index lists are padded with −1 (a zero row; DMPNN layers have no bias) to
-    :data:`GRAPH_WIDTH` columns so graphs batch without re-padding, as DeepChem's generator
-    does per batch; see :func:`collate_graphs`.
+def dmpnn_arrays_of(mols: Sequence[Chem.Mol], smiles: Sequence[str]) -> list[MolArrays]:
+    """DMPNN feature arrays of parsed molecules, the features of graph surrogates.
+
+    Raises:
+        FeaturizationError: naming every molecule that could not be featurized.
+    """
+    arrays, ok = dmpnn_arrays(mols)
+    if not ok.all():
+        bad = np.flatnonzero(~ok)
+        raise FeaturizationError([(int(i), smiles[i], "DMPNN featurization failed") for i in bad])
+    return arrays
+
+
+def training_graphs(arrays: Sequence[MolArrays]) -> list[Any]:
+    """DeepChem DMPNN training inputs, one PyTorch-Geometric ``Data`` per molecule.
+
+    The feature arrays followed by DeepChem's ``_MapperDMPNN`` index tables (computed with
+    :func:`molecules.gnn.featurize.map_dmpnn_arrays`, tested equal), padded with −1 (a zero
+    row; DMPNN layers have no bias) to :data:`GRAPH_WIDTH` columns so graphs batch without
+    re-padding, as DeepChem's generator does per batch; see :func:`collate_graphs`.
 
     Args:
-        smiles: ``n`` SMILES strings.
-        reference: use DeepChem's featurizer and mapper.
-        mols: the same molecules already parsed by :func:`parse_smiles` (skips parsing).
+        arrays: ``n`` molecules from :func:`dmpnn_arrays_of`.
 
     Returns:
         ``n`` graphs ready for ``torch_geometric.data.Batch.from_data_list``.
     """
-    import torch
-    from deepchem.models.torch_models.dmpnn import _ModData
-
-    mols = list(mols) if mols is not None else parse_smiles(smiles)
-    if len(mols) != len(smiles):
-        raise ValueError(f"{len(smiles)} SMILES but {len(mols)} molecules")
-    arrays = _reference_arrays(mols, smiles) if reference else _numpy_arrays(mols)
-    pad = torch.nn.functional.pad
-    graphs: list[Any] = []
-    for atoms, f_ini, a2b, mapping, src in arrays:
-        graphs.append(
-            _ModData(
-                required_inc=len(f_ini),
-                atom_features=torch.from_numpy(np.ascontiguousarray(atoms)).float(),
-                f_ini_atoms_bonds=torch.from_numpy(np.ascontiguousarray(f_ini)).float(),
-                atom_to_incoming_bonds=pad(
-                    torch.from_numpy(a2b), (0, max(0, GRAPH_WIDTH - a2b.shape[1])), value=-1
-                ),
-                mapping=pad(
-                    torch.from_numpy(mapping), (0, max(0, GRAPH_WIDTH - mapping.shape[1])), value=-1
-                ),
-                global_features=torch.zeros(0),
-                bond_src=torch.from_numpy(np.asarray(src, dtype=np.int64)),
-            )
-        )
-    return graphs
+    return [_training_graph(*map_dmpnn_arrays(*mol)) for mol in arrays]
 
 
-def _numpy_arrays(
-    mols: Sequence[Chem.Mol],
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """The same arrays as :func:`_reference_arrays`, from :mod:`molecules.gnn.featurize`."""
-    out = []
-    for mol in mols:
-        graph = featurize_dmpnn(mol)
-        atoms, f_ini, a2b, mapping, _glob = map_dmpnn_graph(graph)
-        out.append((atoms, f_ini, a2b, mapping, graph.edge_index[0].astype(np.int64)))
-    return out
-
-
-def _reference_arrays(
-    mols: Sequence[Chem.Mol], smiles: Sequence[str]
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """DeepChem's ``DMPNNFeaturizer`` + ``_MapperDMPNN`` arrays (see :func:`dmpnn_graphs`)."""
+def reference_training_graphs(mols: Sequence[Chem.Mol]) -> list[Any]:
+    """:func:`training_graphs` computed by DeepChem's ``DMPNNFeaturizer`` and ``_MapperDMPNN``
+    (for tests)."""
     import deepchem as dc
     from deepchem.models.torch_models.dmpnn import _MapperDMPNN
 
-    out = []
-    failures: list[tuple[int, str, str]] = []
-    for i, feat in enumerate(dc.feat.DMPNNFeaturizer().featurize(mols)):
-        if not isinstance(feat, dc.feat.GraphData):
-            failures.append((i, smiles[i], "DMPNNFeaturizer failed"))
-            continue
-        mapper = _MapperDMPNN(feat)
-        atoms, f_ini, a2b, mapping, _glob = mapper.values
-        out.append((atoms, f_ini, a2b, mapping, np.asarray(mapper.bond_to_ini_atom, np.int64)))
-    if failures:
-        raise FeaturizationError(failures)
-    return out
+    graphs = []
+    for feat in dc.feat.DMPNNFeaturizer().featurize(mols):
+        atoms, f_ini, a2b, mapping, _glob = _MapperDMPNN(feat).values
+        graphs.append(_training_graph(atoms, f_ini, a2b, mapping))
+    return graphs
+
+
+def _training_graph(
+    atoms: np.ndarray, f_ini: np.ndarray, a2b: np.ndarray, mapping: np.ndarray
+) -> Any:
+    import torch
+    from deepchem.models.torch_models.dmpnn import _ModData
+
+    def padded(index: np.ndarray) -> torch.Tensor:
+        extra = max(0, GRAPH_WIDTH - index.shape[1])
+        return torch.nn.functional.pad(torch.from_numpy(index), (0, extra), value=-1)
+
+    return _ModData(
+        required_inc=len(f_ini),
+        atom_features=torch.from_numpy(np.ascontiguousarray(atoms)).float(),
+        f_ini_atoms_bonds=torch.from_numpy(np.ascontiguousarray(f_ini)).float(),
+        atom_to_incoming_bonds=padded(a2b),
+        mapping=padded(mapping),
+        global_features=torch.zeros(0),
+    )
+
+
+def graph_batch(arrays: Sequence[MolArrays]) -> GraphBatch:
+    """One :class:`~molecules.gnn.fast_forward.GraphBatch` of molecules for inference."""
+    atoms, bonds, edges = zip(*arrays, strict=True)
+    return GraphBatch.from_arrays(atoms, bonds, edges)
 
 
 def pad_graph_widths(graphs: Sequence[Any]) -> list[Any]:
     """The graphs, with index lists padded by −1 to a common width (copies only where needed).
 
     Args:
-        graphs: graphs from :func:`dmpnn_graphs`.
+        graphs: graphs from :func:`training_graphs`.
     """
     import torch
 

@@ -15,6 +15,7 @@ conjugated, in ring, stereo 0..5 (6 + 1). Each bond appears twice (both directio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -96,6 +97,29 @@ def bond_feature_matrix(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray]:
     return feats, index
 
 
+def dmpnn_arrays(
+    mols: Sequence[Chem.Mol],
+) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], np.ndarray]:
+    """Atom features, bond features and edge index of each molecule (no ``GraphData``).
+
+    Returns:
+        ``(arrays, ok)``: ``(atom_feature_matrix, *bond_feature_matrix)`` for each molecule
+        that featurized (input order kept), and a bool mask ``(len(mols),)``; a molecule
+        without atoms or one RDKit cannot describe is left out.
+    """
+    arrays = []
+    ok = np.zeros(len(mols), dtype=bool)
+    for i, mol in enumerate(mols):
+        try:
+            if mol.GetNumAtoms() == 0:
+                continue
+            arrays.append((atom_feature_matrix(mol), *bond_feature_matrix(mol)))
+        except Exception:  # an RDKit failure on an odd molecule: reported through ``ok``
+            continue
+        ok[i] = True
+    return arrays, ok
+
+
 def featurize_dmpnn(mol: Chem.Mol) -> Any:
     """DeepChem ``GraphData`` for ``mol``, equal to ``DMPNNFeaturizer()._featurize(mol)``.
 
@@ -119,23 +143,37 @@ def map_dmpnn_graph(graph: Any) -> tuple[np.ndarray, ...]:
     """The inputs DeepChem's ``_MapperDMPNN(graph).values`` builds, computed with NumPy.
 
     Returns:
-        ``(atom_features, f_ini_atoms_bonds, atom_to_incoming_bonds, mapping,
-        global_features)`` with shapes ``(A, 133)``, ``(R + 1, 147)`` (zero row appended),
-        ``(A, k)`` (incoming bond indices, ``-1`` padded, ``k >= 1``), ``(R + 1, k)``
-        (bonds into each bond's source atom except its reverse, ``-1`` padded and a ``-1``
-        row appended) and ``(0,)``; ``R`` directed bonds, ``A`` atoms.
+        :func:`map_dmpnn_arrays` of the graph's arrays, then its ``global_features``.
     """
-    atoms = graph.node_features
+    mapped = map_dmpnn_arrays(graph.node_features, graph.edge_features, graph.edge_index)
+    return (*mapped, graph.global_features)
+
+
+def map_dmpnn_arrays(
+    atoms: np.ndarray, bonds: np.ndarray, edge_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """DeepChem's DMPNN index tables for one molecule, from its feature arrays.
+
+    Args:
+        atoms: ``(A, 133)`` atom features; bonds: ``(R, 14)`` directed-bond features;
+        edge_index: ``(2, R)`` source and target atoms (see :func:`bond_feature_matrix`).
+
+    Returns:
+        ``(atom_features, f_ini_atoms_bonds, atom_to_incoming_bonds, mapping)`` with shapes
+        ``(A, 133)``, ``(R + 1, 147)`` (zero row appended), ``(A, k)`` (incoming bond
+        indices, ``-1`` padded, ``k >= 1``) and ``(R + 1, k)`` (bonds into each bond's source
+        atom except its reverse, ``-1`` padded and a ``-1`` row appended).
+    """
     n_atoms = atoms.shape[0]
-    n_bonds = graph.edge_index.shape[1]
+    n_bonds = edge_index.shape[1]
     if n_bonds == 0:
-        f_ini = np.zeros((1, atoms.shape[1] + graph.edge_features.shape[1]))
+        f_ini = np.zeros((1, atoms.shape[1] + bonds.shape[1]))
         a2b = np.full((n_atoms, 1), -1, dtype=int)
-        return atoms, f_ini, a2b, np.full((1, 1), -1, dtype=int), graph.global_features
-    src, dest = graph.edge_index[0], graph.edge_index[1]
-    f_ini = np.zeros((n_bonds + 1, atoms.shape[1] + graph.edge_features.shape[1]))
+        return atoms, f_ini, a2b, np.full((1, 1), -1, dtype=int)
+    src, dest = edge_index[0], edge_index[1]
+    f_ini = np.zeros((n_bonds + 1, atoms.shape[1] + bonds.shape[1]))
     f_ini[:n_bonds, : atoms.shape[1]] = atoms[src]
-    f_ini[:n_bonds, atoms.shape[1] :] = graph.edge_features
+    f_ini[:n_bonds, atoms.shape[1] :] = bonds
     counts = np.bincount(dest, minlength=n_atoms)
     width = max(1, int(counts.max()))
     order = np.argsort(dest, kind="stable")  # bonds grouped by target atom, ascending index
@@ -147,4 +185,4 @@ def map_dmpnn_graph(graph: Any) -> tuple[np.ndarray, ...]:
     mapping[:n_bonds] = a2b[src]
     reverse = np.arange(n_bonds) ^ 1
     mapping[:n_bonds][mapping[:n_bonds] == reverse[:, None]] = -1
-    return atoms, f_ini, a2b, mapping, graph.global_features
+    return atoms, f_ini, a2b, mapping

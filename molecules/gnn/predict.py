@@ -16,77 +16,39 @@ import numpy as np
 from rdkit import Chem
 
 from molecules.errors import ModelFileError
-from molecules.gnn.featurize import map_dmpnn_graph
-from molecules.gnn.model import featurize_mols, load_model_dir, read_model_metadata
+from molecules.gnn.fast_forward import GraphBatch, check_supported, predict
+from molecules.gnn.featurize import dmpnn_arrays
+from molecules.gnn.model import load_model_dir, read_model_metadata
 
 _LOADED: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
 
 
-def predict_graphs(model: Any, graphs: np.ndarray, *, mode: str) -> np.ndarray:
-    """Run one DMPNN model on featurized molecules (see :func:`predict_graphs_many`).
+def predict_graphs(
+    model: Any, graphs: np.ndarray, *, mode: str, batch_size: int = 256
+) -> np.ndarray:
+    """Run one DeepChem ``DMPNNModel`` on featurized molecules, as ``model.predict`` would.
 
-    Returns:
-        Regression: raw network outputs ``(n, n_tasks)``. Classification: probability of
-        the positive class, ``(n, n_tasks)``.
-    """
-    return predict_graphs_many([(model, mode)], graphs)[0]
-
-
-def predict_graphs_many(models: Sequence[tuple[Any, str]], graphs: np.ndarray) -> list[np.ndarray]:
-    """Run several DMPNN models on the same molecules, building each input batch once.
-
-    DeepChem's ``predict`` rebuilds the DMPNN bond mappings per model; here each batch of
-    ``model.batch_size`` molecules is mapped once (with the first model's generator) and
-    fed to every network. Same numbers as ``model.predict``.
+    Evaluated by :mod:`molecules.gnn.fast_forward` (same numbers to float32 rounding).
 
     Args:
-        models: ``(model, mode)`` pairs, ``mode`` ``"regression"`` or ``"classification"``.
-        graphs: object array of ``n`` DMPNN ``GraphData``.
+        model: the DeepChem model (its network is ``model.model``).
+        graphs: object array of ``n`` DeepChem ``GraphData``.
+        mode: ``"regression"`` or ``"classification"``, checked against the network.
 
     Returns:
-        One array ``(n, n_tasks)`` per model, as in :func:`predict_graphs`.
+        Regression: network outputs ``(n, n_tasks)`` in the standardized units it was trained
+        on. Classification: probability of the positive class, ``(n, n_tasks)``.
     """
-    import torch
-
-    outputs: list[list[np.ndarray]] = [[] for _ in models]
-    first = models[0][0] if models else None
-    if first is not None and len(graphs) > 0:
-        with torch.no_grad():
-            for start in range(0, len(graphs), first.batch_size):
-                inputs = _pyg_batch_inputs(first, graphs[start : start + first.batch_size])
-                batch, _, _ = first._prepare_batch((inputs, None, None))
-                for k, (model, mode) in enumerate(models):
-                    out = model.model(batch)
-                    if mode == "classification":
-                        proba = out[0].detach().numpy()
-                        outputs[k].append(proba.reshape(len(inputs), -1, 2)[:, :, 1])
-                    else:
-                        outputs[k].append(out.detach().numpy().reshape(len(inputs), -1))
-    return [
-        np.concatenate(chunks) if chunks else np.zeros((0, model.model.n_tasks))
-        for chunks, (model, _) in zip(outputs, models, strict=True)
-    ]
-
-
-def _pyg_batch_inputs(model: Any, graphs: np.ndarray) -> list[Any]:
-    """DeepChem ``DMPNNModel.default_generator`` for one batch, with the NumPy mapper.
-
-    Builds one PyG graph per molecule and pads every molecule's incoming-bond tables to the
-    batch's widest, as DeepChem does.
-    """
-    import torch
-
-    pyg = [model._to_pyg_graph(map_dmpnn_graph(g)) for g in graphs]
-    width = max(1, *(g["atom_to_incoming_bonds"].shape[1] for g in pyg))
-    for g in pyg:
-        extra = width - g["atom_to_incoming_bonds"].shape[1]
-        if extra:
-            pad = (0, extra, 0, 0)
-            g["atom_to_incoming_bonds"] = torch.nn.functional.pad(
-                g["atom_to_incoming_bonds"], pad, mode="constant", value=-1
-            )
-            g["mapping"] = torch.nn.functional.pad(g["mapping"], pad, mode="constant", value=-1)
-    return pyg
+    if model.model.mode != mode:
+        raise ModelFileError(f"network mode is {model.model.mode!r}, expected {mode!r}")
+    if len(graphs) == 0:
+        return np.zeros((0, model.model.n_tasks))
+    return np.concatenate(
+        [
+            predict(model.model, GraphBatch.from_graphs(graphs[start : start + batch_size]))
+            for start in range(0, len(graphs), batch_size)
+        ]
+    )
 
 
 def _load_cached(model_dir: Path, batch_size: int) -> tuple[Any, dict[str, Any]]:
@@ -130,25 +92,35 @@ class GNNPredictor:
 
     def predict(self, mols: Sequence[Chem.Mol]) -> GNNPredictions:
         """Predict for a batch of standardized molecules (featurized once for both models)."""
-        graphs, ok = featurize_mols(mols)
+        import torch
+
+        arrays, ok = dmpnn_arrays(mols)
         n = len(mols)
+        named = [
+            (name, _load_cached(directory, self.batch_size))
+            for name, directory in (("sol", self.solubility_dir), ("tox", self.toxicity_dir))
+            if directory is not None
+        ]
+        raw: dict[str, list[np.ndarray]] = {name: [] for name, _ in named}
+        with torch.inference_mode():
+            for start in range(0, len(arrays), self.batch_size):
+                atoms, bonds, edges = zip(*arrays[start : start + self.batch_size], strict=True)
+                batch = GraphBatch.from_arrays(atoms, bonds, edges)
+                for name, (model, _meta) in named:
+                    raw[name].append(predict(model.model, batch))
         log_s = tox = None
         tasks: tuple[str, ...] = ()
-        loaded = []
-        for directory in (self.solubility_dir, self.toxicity_dir):
-            if directory is not None:
-                loaded.append(_load_cached(directory, self.batch_size))
-        raw = predict_graphs_many([(m, meta["mode"]) for m, meta in loaded], graphs)
-        if self.solubility_dir is not None:
-            meta = loaded[0][1]
-            log_s = np.full(n, np.nan)
-            scale, shift = float(meta.get("y_std", 1.0)), float(meta.get("y_mean", 0.0))
-            log_s[ok] = raw[0][:, 0] * scale + shift
-        if self.toxicity_dir is not None:
-            meta = loaded[-1][1]
-            tasks = tuple(meta["tasks"])
-            tox = np.full((n, len(tasks)), np.nan)
-            tox[ok] = raw[-1]
+        for name, (model, meta) in named:
+            width = model.model.n_tasks
+            values = np.concatenate(raw[name]) if raw[name] else np.zeros((0, width))
+            if name == "sol":
+                scale, shift = float(meta.get("y_std", 1.0)), float(meta.get("y_mean", 0.0))
+                log_s = np.full(n, np.nan)
+                log_s[ok] = values[:, 0] * scale + shift
+            else:
+                tasks = tuple(meta["tasks"])
+                tox = np.full((n, len(tasks)), np.nan)
+                tox[ok] = values
         return GNNPredictions(ok, log_s, tox, tasks)
 
 
@@ -174,7 +146,8 @@ def load_gnn_predictor(
         meta = read_model_metadata(Path(directory))
         if meta["kind"] != kind:
             raise ModelFileError(f"{directory}: holds a {meta['kind']!r} model, expected {kind!r}")
-        _load_cached(Path(directory), batch_size)
+        model, _ = _load_cached(Path(directory), batch_size)
+        check_supported(model.model)
     return GNNPredictor(
         Path(solubility_dir) if solubility_dir is not None else None,
         Path(toxicity_dir) if toxicity_dir is not None else None,

@@ -118,26 +118,6 @@ def test_fast_featurizer_equals_deepchem() -> None:
         assert np.array_equal(ours.edge_features, theirs.edge_features), smiles
 
 
-@pytest.mark.slow
-def test_shared_batch_prediction_equals_deepchem_predict(
-    trained: tuple[TrainingReport, TrainingReport],
-) -> None:
-    import deepchem as dc
-    from rdkit import Chem
-
-    from molecules.gnn.model import featurize_mols, load_model_dir
-    from molecules.gnn.predict import predict_graphs_many
-
-    (sol, _), (tox, _) = (load_model_dir(r.weights_path.parent, batch_size=5) for r in trained)
-    graphs, ok = featurize_mols([Chem.MolFromSmiles(s) for s in FEATURIZE_SMILES])
-    assert ok.all()
-    ours_sol, ours_tox = predict_graphs_many([(sol, "regression"), (tox, "classification")], graphs)
-    dataset = dc.data.NumpyDataset(graphs)
-    assert np.allclose(ours_sol, sol.predict(dataset).reshape(len(graphs), 1), atol=1e-6)
-    theirs_tox = tox.predict(dataset).reshape(len(graphs), 12, 2)[:, :, 1]
-    assert np.allclose(ours_tox, theirs_tox, atol=1e-6)
-
-
 def test_numpy_mapper_equals_deepchem_mapper() -> None:
     from deepchem.models.torch_models.dmpnn import _MapperDMPNN
     from rdkit import Chem

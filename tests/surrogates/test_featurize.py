@@ -55,10 +55,15 @@ def test_pack_round_trip() -> None:
     np.testing.assert_array_equal(unpack_bits(pack_bits(fps), 100), fps)
 
 
-def test_numpy_dmpnn_graphs_equal_deepchem(esol) -> None:  # type: ignore[no-untyped-def]
+def test_training_graphs_equal_deepchem(esol) -> None:  # type: ignore[no-untyped-def]
     import torch
 
-    from surrogates.featurize import dmpnn_graphs
+    from surrogates.featurize import (
+        dmpnn_arrays_of,
+        parse_smiles,
+        reference_training_graphs,
+        training_graphs,
+    )
 
     smiles = esol.smiles[:300] + [
         "[Na+].[Cl-]",
@@ -75,9 +80,10 @@ def test_numpy_dmpnn_graphs_equal_deepchem(esol) -> None:  # type: ignore[no-unt
         "O=S(=O)(O)O",
         "C1CC1[C@@H](N)C(=O)O",
     ]
-    fast = dmpnn_graphs(smiles)
-    ref = dmpnn_graphs(smiles, reference=True)
-    keys = ["atom_features", "f_ini_atoms_bonds", "atom_to_incoming_bonds", "mapping", "bond_src"]
+    mols = parse_smiles(smiles)
+    fast = training_graphs(dmpnn_arrays_of(mols, smiles))
+    ref = reference_training_graphs(mols)
+    keys = ["atom_features", "f_ini_atoms_bonds", "atom_to_incoming_bonds", "mapping"]
     for s, a, b in zip(smiles, fast, ref, strict=True):
         assert a.required_inc == b.required_inc, s
         for key in keys:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_surrogates_imports_no_pipeline_flows_or_prefect() -> None:
     code = (
         "import sys, surrogates, surrogates.campaign, surrogates.forest, surrogates.gp, "
-        "surrogates.dmpnn, surrogates.dmpnn_infer\n"
+        "surrogates.dmpnn\n"
         "top = {m.split('.')[0] for m in sys.modules}\n"
         "bad = sorted(top & {'pipeline', 'flows', 'prefect'})\n"
         "print(bad)\n"
