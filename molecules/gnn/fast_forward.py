@@ -134,14 +134,14 @@ def encode(network: torch.nn.Module, batch: GraphBatch) -> torch.Tensor:
     w_i, w_h, w_o = enc.W_i.weight, enc.W_h.weight, enc.W_o.weight
     src, dst = batch.bond_src, batch.bond_dst
     n_atoms, n_bonds = batch.atom_features.shape[0], src.shape[0]
-    inp = (batch.atom_features @ w_i[:, :n_atom].T)[src]
+    inp = (batch.atom_features @ w_i[:, :n_atom].T).index_select(0, src)
     if n_bonds:
         inp.addmm_(batch.bond_features, w_i[:, n_atom:].T)
     reverse = torch.arange(n_bonds) ^ 1
     message = torch.relu(inp)
-    for _ in range(1, enc.depth):
+    for _ in range(1, enc.depth):  # index_select: several times faster than [] indexing
         into_atom = message.new_zeros((n_atoms, message.shape[1])).index_add_(0, dst, message)
-        message = into_atom[src] - message[reverse]
+        message = into_atom.index_select(0, src).sub_(message.index_select(0, reverse))
     hidden = torch.addmm(inp, message, w_h.T).relu_()
     incoming = hidden.new_zeros((n_atoms, hidden.shape[1])).index_add_(0, dst, hidden)
     atoms = torch.addmm(incoming @ w_o[:, n_atom:].T, batch.atom_features, w_o[:, :n_atom].T)
