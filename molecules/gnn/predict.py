@@ -16,7 +16,6 @@ import numpy as np
 from rdkit import Chem
 
 from molecules.errors import ModelFileError
-from molecules.gnn.fast_forward import GraphBatch, check_supported, predict
 from molecules.gnn.featurize import dmpnn_arrays
 from molecules.gnn.model import load_model_dir, read_model_metadata
 
@@ -39,6 +38,8 @@ def predict_graphs(
         Regression: network outputs ``(n, n_tasks)`` in the standardized units it was trained
         on. Classification: probability of the positive class, ``(n, n_tasks)``.
     """
+    from molecules.gnn.fast_forward import GraphBatch, predict  # imports torch
+
     if model.model.mode != mode:
         raise ModelFileError(f"network mode is {model.model.mode!r}, expected {mode!r}")
     if len(graphs) == 0:
@@ -94,6 +95,8 @@ class GNNPredictor:
         """Predict for a batch of standardized molecules (featurized once for both models)."""
         import torch
 
+        from molecules.gnn.fast_forward import GraphBatch, predict
+
         arrays, ok = dmpnn_arrays(mols)
         n = len(mols)
         named = [
@@ -138,6 +141,8 @@ def load_gnn_predictor(
         ModelFileError: a directory lacks its files, holds the wrong kind of model, or
             its weights do not load; or both directories are None.
     """
+    from molecules.gnn.fast_forward import check_supported
+
     if solubility_dir is None and toxicity_dir is None:
         raise ModelFileError("give at least one of solubility_dir, toxicity_dir")
     for directory, kind in ((solubility_dir, "solubility"), (toxicity_dir, "toxicity")):

@@ -44,7 +44,12 @@ def predict(
         surrogate = load_registered(store, model)
     finally:
         store.close()
-    items = predict_smiles(surrogate, queries, max_length=settings.triage.max_smiles_length)
+    items = predict_smiles(
+        surrogate,
+        queries,
+        max_length=settings.triage.max_smiles_length,
+        workers=settings.predict.resolved_workers,
+    )
     if as_json:
         print_json(
             {

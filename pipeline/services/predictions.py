@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from rdkit import Chem, RDLogger
-
 from pipeline.services.surrogate_models import RegisteredSurrogate
-from surrogates.base import FeatureSet
-from surrogates.errors import FeaturizationError
+from surrogates.bulk_predict import predict_bulk
 
 
 @dataclass(frozen=True)
@@ -33,53 +30,50 @@ class PredictionItem:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-def _parse_error(smiles: str, max_length: int) -> str | None:
+def _input_error(smiles: str, max_length: int) -> str | None:
     if not smiles.strip():
         return "empty SMILES"
     if len(smiles) > max_length:
         return f"SMILES longer than {max_length} characters"
-    if Chem.MolFromSmiles(smiles) is None:
-        return "invalid SMILES"
     return None
 
 
-def _featurize_valid(
-    surrogate: RegisteredSurrogate, smiles: Sequence[str], errors: list[str | None]
-) -> tuple[FeatureSet | None, list[int]]:
-    """Featurize the items without an error; featurizer failures become item errors."""
-    while True:
-        positions = [i for i, e in enumerate(errors) if e is None]
-        if not positions:
-            return None, []
-        try:
-            return surrogate.model.featurize([smiles[i] for i in positions]), positions
-        except FeaturizationError as exc:
-            for k, _, reason in exc.failures:
-                errors[positions[k]] = f"cannot featurize: {reason}"
-
-
 def predict_smiles(
-    surrogate: RegisteredSurrogate, smiles: Sequence[str], *, max_length: int = 500
+    surrogate: RegisteredSurrogate,
+    smiles: Sequence[str],
+    *,
+    max_length: int = 500,
+    workers: int = 1,
 ) -> list[PredictionItem]:
-    """Predict every SMILES; invalid ones get a per-item ``error``, never an exception."""
-    RDLogger.DisableLog("rdApp.*")
-    errors = [_parse_error(s, max_length) for s in smiles]
+    """Predict every SMILES; invalid ones get a per-item ``error``, never an exception.
+
+    Args:
+        surrogate: a registered model.
+        smiles: the queries, in order.
+        max_length: longer SMILES are refused unread.
+        workers: processes for long lists with a fingerprint model
+            (:func:`surrogates.bulk_predict.predict_bulk`).
+    """
+    errors = [_input_error(s, max_length) for s in smiles]
+    readable = [i for i, e in enumerate(errors) if e is None]
+    bulk = predict_bulk(surrogate.model, [smiles[i] for i in readable], workers=workers)
     version = surrogate.record.id
-    items: dict[int, PredictionItem] = {}
-    features, valid_positions = _featurize_valid(surrogate, smiles, errors)
-    if valid_positions:
-        mean, std = surrogate.model.predict_features(features)
-        novelty = surrogate.model.novelty(features)
-        for k, i in enumerate(valid_positions):
-            items[i] = PredictionItem(
-                smiles=smiles[i],
-                mean=float(mean[k]),
-                std=float(std[k]),
-                nearest_tanimoto=float(novelty.max_similarity[k]),
-                novel=bool(novelty.is_novel[k]),
+    row_of = {i: k for k, i in enumerate(readable)}
+    items = []
+    for i, s in enumerate(smiles):
+        k = row_of.get(i)
+        error = errors[i] if k is None else bulk.errors[k]
+        if k is None or error is not None:
+            items.append(PredictionItem(smiles=s, error=error, model_version=version))
+            continue
+        items.append(
+            PredictionItem(
+                smiles=s,
+                mean=float(bulk.mean[k]),
+                std=float(bulk.std[k]),
+                nearest_tanimoto=float(bulk.max_similarity[k]),
+                novel=bool(bulk.is_novel[k]),
                 model_version=version,
             )
-    return [
-        items.get(i) or PredictionItem(smiles=s, error=errors[i], model_version=version)
-        for i, s in enumerate(smiles)
-    ]
+        )
+    return items
