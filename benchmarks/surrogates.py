@@ -183,8 +183,15 @@ def bench_active_learning(
 
 
 # --- throughput -------------------------------------------------------------------------
-def bench_throughput(kinds: list[str], threads: int | None, n_target: int) -> list[dict[str, Any]]:
-    """mol/s for featurization and for prediction from features (all members, one pass)."""
+def bench_throughput(
+    kinds: list[str], threads: int | None, n_target: int, n_bulk: int, workers: int
+) -> list[dict[str, Any]]:
+    """mol/s for featurization and for prediction from features (all members, one pass), and
+    for the product's whole path from SMILES (parse once, predict, novelty flag) on
+    ``workers`` processes: :func:`surrogates.bulk_predict.predict_bulk`, as ``qdp predict``
+    runs it (graph models stay in one process)."""
+    from surrogates.bulk_predict import predict_bulk
+
     smiles, y = load_esol()
     rows = []
     for kind in kinds:
@@ -204,6 +211,12 @@ def bench_throughput(kinds: list[str], threads: int | None, n_target: int) -> li
             start = time.perf_counter()
             model.predict_features(features)
             best = min(best, time.perf_counter() - start)
+        bulk_n = n_bulk if not model.uses_graphs else n
+        bulk_query = [smiles[i % len(smiles)] for i in range(bulk_n)]
+        bulk_workers = workers if not model.uses_graphs else 1
+        start = time.perf_counter()
+        predict_bulk(model, bulk_query, workers=bulk_workers)
+        bulk_s = time.perf_counter() - start
         rows.append(
             {
                 "model": kind,
@@ -216,6 +229,9 @@ def bench_throughput(kinds: list[str], threads: int | None, n_target: int) -> li
                 "featurize_mol_per_s": n / feat_s,
                 "predict_mol_per_s": n / best,
                 "end_to_end_mol_per_s": n / (feat_s + best),
+                "bulk_n_molecules": bulk_n,
+                "bulk_processes": bulk_workers,
+                "bulk_mol_per_s": bulk_n / bulk_s,
                 "torch_threads": threads,
                 "load_avg": load_average(),
             }
@@ -287,6 +303,7 @@ def print_tables(result: dict[str, Any]) -> None:
                     "featurize mol/s",
                     "predict mol/s",
                     "end-to-end mol/s",
+                    "qdp predict path mol/s (n, procs)",
                     "threads",
                     "load",
                 ],
@@ -298,6 +315,8 @@ def print_tables(result: dict[str, Any]) -> None:
                         f"{r['featurize_mol_per_s']:.0f}",
                         f"{r['predict_mol_per_s']:.0f}",
                         f"{r['end_to_end_mol_per_s']:.0f}",
+                        f"{r['bulk_mol_per_s']:.0f} ({r['bulk_n_molecules']}, "
+                        f"{r['bulk_processes']})",
                         str(r["torch_threads"]),
                         str(r["load_avg"]),
                     ]
@@ -320,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=20, help="initial and per-round batch")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (dmpnn)")
     parser.add_argument("--n-throughput", type=int, default=10_000)
+    parser.add_argument("--n-bulk", type=int, default=100_000, help="SMILES for predict_bulk")
+    parser.add_argument("--workers", type=int, default=0, help="predict_bulk processes; 0 = all")
     parser.add_argument("--from-json", type=Path, help="print tables of a saved --json run")
     args = parser.parse_args(argv)
     if args.from_json is not None:
@@ -345,7 +366,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "throughput" in sections:
         result["throughput"] = bench_throughput(
-            ["dmpnn", "rf", "gp"], args.threads, args.n_throughput
+            ["dmpnn", "rf", "gp"],
+            args.threads,
+            args.n_throughput,
+            args.n_bulk,
+            args.workers or os.cpu_count() or 1,
         )
     result["load_end"] = load_average()
     if args.json:
