@@ -228,7 +228,11 @@ def resolve_workers(settings: TriageSettings) -> int:
 
 
 def mark_duplicates(results: list[MoleculeResult], seen: set[str]) -> list[MoleculeResult]:
-    """Mark repeats of an InChIKey as ``duplicate``; merge names of in-chunk repeats."""
+    """Mark repeats of an InChIKey as ``duplicate``; merge names of in-chunk repeats.
+
+    A repeat of a molecule from an earlier (already emitted) chunk keeps its own names, for
+    the caller to add to the first record (the store does: ``Store.add_molecule_names``).
+    """
     first_in_chunk: dict[str, int] = {}
     out = list(results)
     for i, r in enumerate(out):

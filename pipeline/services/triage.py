@@ -68,9 +68,22 @@ def triage_rows(results: tuple[MoleculeResult, ...], settings_hash: str) -> list
     ]
 
 
+def repeat_names(results: tuple[MoleculeResult, ...]) -> dict[str, list[str]]:
+    """Names carried by the repeats (``duplicate``) of a chunk, by InChIKey."""
+    names: dict[str, list[str]] = {}
+    for r in results:
+        if r.inchikey is not None and r.names and "duplicate" in r.reasons:
+            names.setdefault(r.inchikey, []).extend(r.names)
+    return names
+
+
 def store_chunk(store: Store, chunk: TriageChunk, settings_hash: str, source: str) -> None:
-    """Write one chunk's molecules and outcomes (idempotent: re-running changes nothing)."""
+    """Write one chunk's molecules and outcomes (idempotent: re-running changes nothing).
+
+    Repeats of a molecule first met in an earlier chunk add their names to its record.
+    """
     store.upsert_molecules(molecule_rows(chunk.results, source))
+    store.add_molecule_names(repeat_names(chunk.results))
     store.put_triage_results(triage_rows(chunk.results, settings_hash))
 
 

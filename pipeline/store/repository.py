@@ -127,6 +127,26 @@ class Store:
         fill = ("conformer_molblock", "conformer_energy_kcal", "name", "source")
         return self._upsert(Molecule.__table__, rows, ["inchikey"], fill, combine=func.coalesce)
 
+    def add_molecule_names(self, names: Mapping[str, Sequence[str]]) -> int:
+        """Add names to stored molecules (``"; "``-joined, each name once, order kept).
+
+        For repeats of a molecule met after its first record was stored; unknown InChIKeys
+        are ignored. Returns the number of molecules whose name changed.
+        """
+        wanted = {k: [n for n in v if n] for k, v in names.items() if any(v)}
+        if not wanted:
+            return 0
+        changed = 0
+        with self.session() as session, session.begin():
+            query = select(Molecule).where(Molecule.inchikey.in_(wanted)).with_for_update()
+            for molecule in session.scalars(query):
+                known = molecule.name.split("; ") if molecule.name else []
+                extra = [n for n in dict.fromkeys(wanted[molecule.inchikey]) if n not in known]
+                if extra:
+                    molecule.name = "; ".join(known + extra)
+                    changed += 1
+        return changed
+
     def put_triage_results(self, rows: Iterable[Row]) -> int:
         """Store triage outcomes keyed by (``inchikey``, ``settings_hash``); last write wins."""
         rows = [_with_created(dict(r), TriageResult) for r in rows]

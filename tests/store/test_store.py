@@ -45,6 +45,37 @@ def test_molecule_written_twice_keeps_one_row_and_fills_gaps(database_url: str) 
     store.close()
 
 
+def test_names_of_later_repeats_are_added_once(database_url: str) -> None:
+    store = Store.open(database_url)
+    store.upsert_molecules(
+        [{**ASPIRIN, "name": "aspirin"}, {**ASPIRIN, "inchikey": "X" * 27, "name": None}]
+    )
+    changed = store.add_molecule_names(
+        {ASPIRIN["inchikey"]: ["Aspirin", "aspirin", "ASA", "ASA"], "unknown": ["x"]}
+    )
+    assert changed == 1
+    assert store.get_molecule(ASPIRIN["inchikey"]).name == "aspirin; Aspirin; ASA"  # type: ignore[union-attr]
+    assert store.add_molecule_names({ASPIRIN["inchikey"]: ["ASA"]}) == 0
+    assert store.add_molecule_names({"X" * 27: ["first"]}) == 1
+    assert store.get_molecule("X" * 27).name == "first"  # type: ignore[union-attr]
+    store.close()
+
+
+def test_triage_merges_names_of_repeats_across_chunks(tmp_path: Path) -> None:
+    from pipeline.config import Settings
+    from pipeline.services.triage import run_triage
+
+    library = tmp_path / "lib.smi"
+    aspirin = ASPIRIN["smiles"]
+    library.write_text(f"{aspirin} a\nCCO e1\nCCN n1\nCCC p1\nOC(=O)c1ccccc1OC(C)=O b\n")
+    settings = Settings(home=tmp_path / ".qdp", triage={"chunk_size": 2, "n_workers": 1})
+    store = Store.open(settings.resolved_database_url)
+    summary = run_triage(library, settings, store, with_conformers=False)
+    assert summary.rejected_by_reason.get("duplicate") == 1
+    assert store.get_molecule(ASPIRIN["inchikey"]).name == "a; b"  # type: ignore[union-attr]
+    store.close()
+
+
 def test_calculation_is_kept_unless_replaced(database_url: str) -> None:
     store = Store.open(database_url)
     row = {
