@@ -83,6 +83,23 @@ def test_campaign_cli_json_contract_and_predict(tmp_path: Path) -> None:
     assert known["std"] >= 0 and known["nearest_tanimoto"] == 1.0
     assert bogus["error"] == "invalid SMILES"
 
+    # a long file goes through worker processes: same answers, in order, per-item errors
+    valid = [e["smiles"] for e in report["evaluated"]]
+    queries = (valid * 9000)[:9000]
+    queries[5000] = "bogus("
+    big = tmp_path / "big.smi"
+    big.write_text("\n".join(queries) + "\n")
+    env = {"QDP_PREDICT__WORKERS": "2"}
+    bulk = run_qdp("predict", "--file", str(big), "--json", cwd=tmp_path, env=env)
+    assert bulk.returncode == 0, bulk.stderr
+    items = json.loads(bulk.stdout)["items"]
+    assert [i["smiles"] for i in items] == queries
+    assert items[5000]["error"] == "invalid SMILES"
+    assert sum("error" in i for i in items) == 1
+    repeats = [i for i in items if i["smiles"] == seen["smiles"]]
+    assert len(repeats) > 100
+    assert all(abs(i["mean"] - known["mean"]) < 1e-9 for i in repeats)
+
 
 def test_resume_after_kill_repeats_no_oracle_call(tmp_path: Path) -> None:
     library = _small_library(tmp_path)
