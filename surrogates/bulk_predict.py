@@ -10,7 +10,9 @@ Graph models (``dmpnn``) stay in this process (torch runs its own threads).
 Workers are forked when this process runs a single Python thread (they start in
 milliseconds); otherwise (a server, a Prefect flow) they come from a ``forkserver``, which
 does not copy a process that other threads may be in the middle of changing, at the cost
-of about a second to start.
+of about a second to start (and, as with ``spawn``, a re-import of the caller's
+``__main__``: scripts need an ``if __name__ == "__main__":`` guard). A worker that dies
+leaves its chunk to this process.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import multiprocessing
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,7 +162,10 @@ def _results_shared(
             results[k] = _predict_chunk(model, chunks[k])
         for k, future in enumerate(futures):
             if results[k] is None:
-                results[k] = future.result()
+                try:
+                    results[k] = future.result()
+                except BrokenProcessPool:  # a worker died (e.g. killed for memory): go on here
+                    results[k] = _predict_chunk(model, chunks[k])
     return [r for r in results if r is not None]
 
 
@@ -175,7 +181,8 @@ def predict_bulk(
     Args:
         model: a fitted or loaded surrogate.
         smiles: ``n`` SMILES.
-        workers: processes that parse and fingerprint (fingerprint models only; 1 = none).
+        workers: worker processes beside this one (fingerprint models only); 1 runs every
+            chunk here.
         chunk_size: molecules per chunk.
     """
     if not model.is_fitted:

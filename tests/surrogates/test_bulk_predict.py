@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import gzip
+import os
 import threading
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from rdkit.Chem import rdFingerprintGenerator
 from surrogates import SurrogateSettings, make_surrogate
 from surrogates.bulk_predict import INVALID_SMILES, BulkPredictions, predict_bulk
 from surrogates.featurize import mol_from_smiles
+from surrogates.forest import RandomForestSurrogate
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 EDGE_CASES = [
@@ -77,6 +80,27 @@ def test_several_processes_give_the_same_answers(forest, esol) -> None:  # type:
     thread.join(timeout=120)
     assert out, "bulk prediction from a second thread did not finish"
     _same(out[0], one)
+
+
+class _DiesInWorkers(RandomForestSurrogate):
+    """A forest whose predictions kill any process but the test's own."""
+
+    parent = os.getpid()
+
+    def predict_features(self, features):  # type: ignore[no-untyped-def]
+        if os.getpid() != self.parent:
+            os._exit(1)
+        return super().predict_features(features)
+
+
+# CPython 3.11's pool manager thread raises InvalidStateError on the futures this process
+# cancelled (took over) when the pool breaks; harmless, fixed in later CPython releases.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_dying_worker_loses_nothing(forest, esol) -> None:  # type: ignore[no-untyped-def]
+    queries = _queries(esol)
+    dying = copy.copy(forest)
+    dying.__class__ = _DiesInWorkers
+    _same(predict_bulk(dying, queries, workers=2, chunk_size=8), predict_bulk(forest, queries))
 
 
 def test_empty_input_and_all_invalid(forest) -> None:  # type: ignore[no-untyped-def]
