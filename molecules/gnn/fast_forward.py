@@ -77,6 +77,8 @@ class GraphBatch:
             bond_features: ``N`` arrays ``(R_i, 14)``, both directions of each bond adjacent.
             edge_index: ``N`` integer arrays ``(2, R_i)``: source atoms, then target atoms.
         """
+        if not len(atom_features):
+            raise ValueError("no molecules to batch")
         counts = np.array([len(x) for x in atom_features], dtype=np.int64)
         if (counts == 0).any():
             raise ValueError("a molecule without atoms cannot be batched")
@@ -85,10 +87,10 @@ class GraphBatch:
             np.asarray(e, dtype=np.int64).reshape(2, -1) + off
             for e, off in zip(edge_index, offsets, strict=True)
         ]
-        index = np.concatenate(shifted, axis=1) if shifted else np.zeros((2, 0), dtype=np.int64)
+        index = np.concatenate(shifted, axis=1)
         return cls(
-            atom_features=_cat_float32(atom_features, 0),
-            bond_features=_cat_float32(bond_features, 0),
+            atom_features=_cat_float32(atom_features),
+            bond_features=_cat_float32(bond_features),
             bond_src=torch.from_numpy(np.ascontiguousarray(index[0])),
             bond_dst=torch.from_numpy(np.ascontiguousarray(index[1])),
             atom_molecule=torch.from_numpy(np.repeat(np.arange(len(counts)), counts)),
@@ -96,11 +98,8 @@ class GraphBatch:
         )
 
 
-def _cat_float32(arrays: Sequence[np.ndarray | torch.Tensor], width: int) -> torch.Tensor:
-    if not len(arrays):
-        return torch.zeros((0, width), dtype=torch.float32)
-    tensors = [torch.as_tensor(a) for a in arrays]
-    return torch.cat(tensors).to(torch.float32)
+def _cat_float32(arrays: Sequence[np.ndarray | torch.Tensor]) -> torch.Tensor:
+    return torch.cat([torch.as_tensor(a) for a in arrays]).to(torch.float32)
 
 
 def check_supported(network: torch.nn.Module) -> None:

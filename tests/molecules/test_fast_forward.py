@@ -59,6 +59,8 @@ def test_batch_composition_does_not_change_a_prediction(graphs: np.ndarray) -> N
                             for i in range(len(graphs))])  # fmt: skip
     reordered = predict(network, GraphBatch.from_graphs(graphs[::-1]))[::-1]
     assert np.allclose(together, alone, atol=1e-6) and np.allclose(together, reordered, atol=1e-6)
+    with pytest.raises(ValueError, match="no molecules"):
+        GraphBatch.from_arrays([], [], [])
 
 
 def test_unsupported_network_is_refused() -> None:
