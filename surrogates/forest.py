@@ -9,6 +9,7 @@ depend on scikit-learn's private ``Tree`` layout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -45,29 +46,50 @@ class FlatForest:
     roots: np.ndarray
     depth: int
 
-    def predict_trees(self, x: np.ndarray, chunk: int = 2048) -> np.ndarray:
-        """Per-tree predictions, array of shape ``(n_trees, n)``, for features ``x (n, d)``."""
+    @cached_property
+    def _child_by_bit(self) -> np.ndarray:
+        """int32 ``(2 * n_nodes,)``: entry ``2 * node + b`` is where a sample with bit ``b``
+        at ``feature[node]`` goes (``b <= threshold``: left); leaves point to themselves."""
+        go = [np.where(bit <= self.threshold, self.left, self.right) for bit in (0, 1)]
+        return np.stack(go, axis=1).astype(np.int32).ravel()
+
+    @cached_property
+    def _is_leaf(self) -> np.ndarray:
+        return self.left == np.arange(self.left.shape[0])
+
+    def predict_trees(self, x: np.ndarray, chunk: int = 1024) -> np.ndarray:
+        """Per-tree predictions, array of shape ``(n_trees, n)``, for 0/1 features ``x (n, d)``.
+
+        Every (tree, molecule) pair descends one level per step, all pairs at once; pairs
+        that reached a leaf are set aside only once they are at least half of those still
+        moving (a leaf points to itself, so leaving it in the set is harmless, and
+        compacting the set at every level costs more than it saves).
+        """
+        if x.size and (x.min() < 0 or x.max() > 1):
+            raise ValueError("the forest walks binary (0/1) fingerprints only")
         n, d = x.shape
-        out = np.empty((self.roots.shape[0], n), dtype=np.float64)
         n_trees = self.roots.shape[0]
+        child, feature, is_leaf = self._child_by_bit, self.feature.astype(np.int32), self._is_leaf
+        out = np.empty((n_trees, n), dtype=np.float64)
         for start in range(0, n, chunk):
-            xs = np.ascontiguousarray(x[start : start + chunk])
-            m = xs.shape[0]
-            flat = xs.reshape(-1)
-            # one entry per (tree, molecule); only entries not yet at a leaf are advanced
-            node = np.repeat(self.roots, m)
-            row = np.tile(np.arange(m, dtype=np.int64) * d, n_trees)
-            active = np.arange(node.shape[0])
-            for _ in range(self.depth + 1):
-                cur = node[active]
-                go_left = flat[row[active] + self.feature[cur]] <= self.threshold[cur]
-                new = np.where(go_left, self.left[cur], self.right[cur])
-                moved = new != cur
-                node[active] = new
-                active = active[moved]
-                if active.shape[0] == 0:
+            bits = np.ascontiguousarray(x[start : start + chunk], dtype=np.uint8).ravel()
+            m = min(chunk, n - start)
+            node = np.repeat(self.roots.astype(np.int32), m)
+            row = np.tile(np.arange(m, dtype=np.int32) * d, n_trees)
+            pair = np.arange(node.shape[0], dtype=np.int32)
+            leaf_of_pair = np.empty(node.shape[0], dtype=np.int32)
+            while node.shape[0]:
+                node = np.take(child, 2 * node + np.take(bits, np.take(feature, node) + row))
+                done = np.take(is_leaf, node)
+                n_done = np.count_nonzero(done)
+                if n_done == node.shape[0]:
+                    leaf_of_pair[pair] = node
                     break
-            out[:, start : start + m] = self.value[node].reshape(n_trees, m)
+                if 2 * n_done >= node.shape[0]:
+                    leaf_of_pair[pair[done]] = node[done]
+                    moving = ~done
+                    node, row, pair = node[moving], row[moving], pair[moving]
+            out[:, start : start + m] = np.take(self.value, leaf_of_pair).reshape(n_trees, m)
         return out
 
 

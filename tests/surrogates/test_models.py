@@ -143,10 +143,16 @@ def test_flat_forest_equals_scikit_learn(esol, esol_split) -> None:  # type: ign
     train, test = esol_split
     forest = RandomForestRegressor(n_estimators=20, max_features=0.3, random_state=0)
     forest.fit(features.fingerprints[train], esol.y[train])
-    flat = flatten_forest(forest).predict_trees(features.fingerprints[test])
+    flat_forest = flatten_forest(forest)
+    flat = flat_forest.predict_trees(features.fingerprints[test])
     np.testing.assert_allclose(
         flat.mean(0), forest.predict(features.fingerprints[test]), atol=1e-12
     )
+    per_tree = np.stack([t.predict(features.fingerprints[test]) for t in forest.estimators_])
+    np.testing.assert_array_equal(flat, per_tree)
+    np.testing.assert_array_equal(flat_forest.predict_trees(features.fingerprints[test], 7), flat)
+    with pytest.raises(ValueError, match="binary"):
+        flat_forest.predict_trees(features.fingerprints[test] * 2)
 
 
 def test_gp_against_direct_formula(esol) -> None:  # type: ignore[no-untyped-def]
