@@ -14,9 +14,10 @@ from molecules.gnn.train import (
     train_solubility_model,
     train_toxicity_model,
 )
-from pipeline.services.model_files import directory_sha256, file_sha256, verify_directory
+from pipeline.services.model_files import directory_sha256, verify_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
+from surrogates.weights import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def train_filter(
             "kind": FILTER_KIND,
             "target": target,
             "n_train": report.n_train,
-            "training_set_hash": content_hash([data_path.name, file_sha256(data_path)]),
+            "training_set_hash": content_hash([data_path.name, sha256_file(data_path)]),
             "hyperparameters": training.model_dump(mode="json"),
             "seed": training.seed,
             "metrics": {

@@ -12,11 +12,6 @@ class ModelIntegrityError(QdpError):
     """Stored weights are missing or differ from the sha256 recorded in the store."""
 
 
-def file_sha256(path: Path) -> str:
-    """sha256 hex digest of one file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def directory_sha256(directory: Path) -> str:
     """sha256 over every file of ``directory`` (relative names and contents, sorted)."""
     digest = hashlib.sha256()

@@ -1,0 +1,32 @@
+"""GNN filter models in the store: trained, registered with their hashes, loaded verified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from molecules.settings import GNNTrainingSettings
+from pipeline.services.filters import TRAINING_DATA, load_filter_predictor, train_filter
+from pipeline.services.model_files import ModelIntegrityError
+from pipeline.store import Store, content_hash
+from surrogates.weights import sha256_file
+
+TINY = GNNTrainingSettings(seed=1, epochs=1, hidden_size=16, depth=2, max_molecules=60)
+
+
+def test_trained_filter_is_registered_and_loaded_verified(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'qdp.db'}")
+    trained = train_filter(store, "solubility", tmp_path / "models", TINY)
+    data = TRAINING_DATA["solubility"]
+    assert trained.record.training_set_hash == content_hash([data.name, sha256_file(data)])
+    assert trained.record.metrics["test_rmse"] == trained.report.metrics["test_rmse"]
+
+    predictor, used = load_filter_predictor(store, solubility=True, toxicity=True)
+    assert used == {"solubility": trained.record.id}  # no toxicity model trained: skipped
+    assert predictor is not None and predictor.toxicity_dir is None
+
+    (Path(trained.record.path) / "model.json").write_text("{}")  # tampered after training
+    with pytest.raises(ModelIntegrityError, match="modified"):
+        load_filter_predictor(store, solubility=True, toxicity=False)
+    store.close()
