@@ -126,16 +126,17 @@ def featurize_dmpnn(mol: Chem.Mol) -> Any:
     Raises:
         ValueError: a molecule without atoms.
     """
-    from deepchem.feat.graph_data import GraphData
-
     if mol.GetNumAtoms() == 0:
         raise ValueError("molecule has no atoms")
-    bonds, index = bond_feature_matrix(mol)
+    return graph_data(atom_feature_matrix(mol), *bond_feature_matrix(mol))
+
+
+def graph_data(atoms: np.ndarray, bonds: np.ndarray, edge_index: np.ndarray) -> Any:
+    """DeepChem ``GraphData`` of one molecule's :func:`dmpnn_arrays` (no global features)."""
+    from deepchem.feat.graph_data import GraphData
+
     return GraphData(
-        node_features=atom_feature_matrix(mol),
-        edge_index=index,
-        edge_features=bonds,
-        global_features=np.empty(0),
+        node_features=atoms, edge_index=edge_index, edge_features=bonds, global_features=np.empty(0)
     )
 
 

@@ -44,19 +44,11 @@ def featurize_mols(mols: Sequence[Chem.Mol]) -> tuple[np.ndarray, np.ndarray]:
         array of shape ``(len(mols),)``.
     """
     _quiet_import()
-    from molecules.gnn.featurize import featurize_dmpnn
+    from molecules.gnn.featurize import dmpnn_arrays, graph_data
 
-    graphs = []
-    ok = np.zeros(len(mols), dtype=bool)
-    for i, mol in enumerate(mols):
-        try:
-            graph = featurize_dmpnn(mol)
-        except Exception:  # no atoms, or an RDKit failure on an odd molecule
-            continue
-        graphs.append(graph)
-        ok[i] = True
-    out = np.empty(len(graphs), dtype=object)
-    out[:] = graphs
+    arrays, ok = dmpnn_arrays(mols)
+    out = np.empty(len(arrays), dtype=object)
+    out[:] = [graph_data(*mol) for mol in arrays]
     return out, ok
 
 
