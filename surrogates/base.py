@@ -23,12 +23,19 @@ from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
-from surrogates.errors import NotFittedError, UnknownNameError, WeightsIntegrityError
+from molecules.gnn.featurize import dmpnn_arrays
+from surrogates.errors import (
+    FeaturizationError,
+    NotFittedError,
+    UnknownNameError,
+    WeightsIntegrityError,
+)
 from surrogates.featurize import (
-    dmpnn_arrays_of,
+    GRAPH_FAILED,
+    PARSE_FAILED,
     fingerprints_of,
     pack_bits,
-    parse_smiles,
+    parse_each,
     unpack_bits,
 )
 from surrogates.metrics import Novelty, novelty
@@ -88,12 +95,44 @@ class BaseSurrogate(ABC):
 
     # --- featurization -------------------------------------------------------------------
     def featurize(self, smiles: Sequence[str]) -> FeatureSet:
-        """Fingerprints (and graphs when the model uses them) of ``n`` SMILES."""
+        """Fingerprints (and graphs when the model uses them) of ``n`` SMILES.
+
+        Raises:
+            FeaturizationError: naming every SMILES that could not be featurized.
+        """
         smiles = tuple(smiles)
-        mols = parse_smiles(smiles, fingerprint_only=not self.uses_graphs)
-        fps = fingerprints_of(mols, self.settings.fp_radius, self.settings.fp_bits)
-        graphs = tuple(dmpnn_arrays_of(mols, smiles)) if self.uses_graphs else None
-        return FeatureSet(smiles=smiles, fingerprints=fps, graphs=graphs)
+        features, _, failures = self.featurize_each(smiles)
+        if failures:
+            raise FeaturizationError([(i, smiles[i], r) for i, r in sorted(failures.items())])
+        return features
+
+    def featurize_each(
+        self, smiles: Sequence[str]
+    ) -> tuple[FeatureSet, np.ndarray, dict[int, str]]:
+        """:meth:`featurize`, keeping going past failures (each SMILES parsed once).
+
+        Returns:
+            ``(features, positions, failures)``: the features of the molecules that
+            featurized, their positions in ``smiles`` (int64), and ``{position: reason}``
+            (:data:`~surrogates.featurize.PARSE_FAILED` or ``GRAPH_FAILED``) for the others.
+        """
+        mols, positions, rejected = parse_each(smiles, fingerprint_only=not self.uses_graphs)
+        failures = dict.fromkeys(rejected, PARSE_FAILED)
+        graphs = None
+        if self.uses_graphs:
+            arrays, ok = dmpnn_arrays(mols)
+            failures.update(
+                dict.fromkeys((positions[k] for k in np.flatnonzero(~ok)), GRAPH_FAILED)
+            )
+            mols = [m for m, good in zip(mols, ok, strict=True) if good]
+            positions = [p for p, good in zip(positions, ok, strict=True) if good]
+            graphs = tuple(arrays)
+        features = FeatureSet(
+            smiles=tuple(smiles[p] for p in positions),
+            fingerprints=fingerprints_of(mols, self.settings.fp_radius, self.settings.fp_bits),
+            graphs=graphs,
+        )
+        return features, np.asarray(positions, dtype=np.int64), failures
 
     # --- public API ----------------------------------------------------------------------
     def fit(self: S, smiles: Sequence[str], y: Sequence[float] | np.ndarray) -> S:

@@ -1,6 +1,6 @@
 """Predict for long SMILES lists: parse once, per-item errors, fingerprints on several processes.
 
-:meth:`BaseSurrogate.predict` raises on the first bad SMILES and parses on one core. Here
+:meth:`BaseSurrogate.predict` raises if any SMILES is bad and parses on one core. Here
 every SMILES is parsed once; one that RDKit rejects gets an error and the rest go on.
 Molecules run in chunks of ``chunk_size``: with ``workers > 1`` and a fingerprint model
 (``rf``, ``gp``), worker processes and this one share the chunks; each featurizes, predicts
@@ -19,18 +19,16 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
-from rdkit import Chem, RDLogger
 
-from molecules.gnn.featurize import dmpnn_arrays
-from surrogates.base import BaseSurrogate, FeatureSet
+from surrogates.base import BaseSurrogate
 from surrogates.errors import NotFittedError
-from surrogates.featurize import fingerprints_of, mol_from_smiles
+from surrogates.featurize import PARSE_FAILED
 
 INVALID_SMILES = "invalid SMILES"
 
@@ -52,77 +50,36 @@ class BulkPredictions:
     is_novel: np.ndarray
     errors: list[str | None]
 
-
-@dataclass(frozen=True)
-class FeaturizedChunk:
-    """Features of the parsable molecules of one chunk (positions relative to the chunk)."""
-
-    features: FeatureSet
-    positions: np.ndarray
-    errors: dict[int, str]
-
-
-def parse_each(
-    smiles: Sequence[str], *, fingerprint_only: bool = False
-) -> tuple[list[Chem.Mol], list[int], dict[int, str]]:
-    """Parse every SMILES once: ``(molecules, their positions, {position: error})``.
-
-    ``fingerprint_only``: see :func:`surrogates.featurize.mol_from_smiles`.
-    """
-    RDLogger.DisableLog("rdApp.*")
-    mols, positions, errors = [], [], {}
-    for i, s in enumerate(smiles):
-        mol = mol_from_smiles(s, fingerprint_only=fingerprint_only)
-        if mol is None or mol.GetNumAtoms() == 0:
-            errors[i] = INVALID_SMILES
-        else:
-            mols.append(mol)
-            positions.append(i)
-    return mols, positions, errors
+    @classmethod
+    def concatenate(cls, parts: Sequence[BulkPredictions]) -> BulkPredictions:
+        """The predictions of consecutive chunks as one."""
+        if not parts:
+            return _blank(0)
+        return cls(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in _ARRAY_FIELDS),
+            errors=[e for p in parts for e in p.errors],
+        )
 
 
-def featurize_lenient(model: BaseSurrogate, smiles: Sequence[str]) -> FeaturizedChunk:
-    """:meth:`BaseSurrogate.featurize` that records failures instead of raising."""
-    mols, positions, errors = parse_each(smiles, fingerprint_only=not model.uses_graphs)
-    graphs = None
-    if model.uses_graphs:
-        arrays, ok = dmpnn_arrays(mols)
-        for k in np.flatnonzero(~ok):
-            errors[positions[k]] = "cannot featurize: DMPNN featurization failed"
-        mols = [m for m, good in zip(mols, ok, strict=True) if good]
-        positions = [p for p, good in zip(positions, ok, strict=True) if good]
-        graphs = tuple(arrays)
-    s = model.settings
-    features = FeatureSet(
-        smiles=tuple(smiles[p] for p in positions),
-        fingerprints=fingerprints_of(mols, s.fp_radius, s.fp_bits),
-        graphs=graphs,
-    )
-    return FeaturizedChunk(features, np.asarray(positions, dtype=np.int64), errors)
+_ARRAY_FIELDS = ("mean", "std", "max_similarity", "is_novel")
 
 
-@dataclass(frozen=True)
-class _ChunkResult:
-    """Predictions for one chunk (rows relative to the chunk)."""
-
-    positions: np.ndarray
-    mean: np.ndarray
-    std: np.ndarray
-    max_similarity: np.ndarray
-    is_novel: np.ndarray
-    errors: dict[int, str]
+def _blank(n: int) -> BulkPredictions:
+    nan = np.full(n, np.nan)
+    return BulkPredictions(nan, nan.copy(), nan.copy(), np.zeros(n, dtype=bool), [None] * n)
 
 
-def _predict_chunk(model: BaseSurrogate, smiles: Sequence[str]) -> _ChunkResult:
-    chunk = featurize_lenient(model, smiles)
-    if len(chunk.features) == 0:
-        empty = np.zeros(0)
-        return _ChunkResult(chunk.positions, empty, empty, empty, empty.astype(bool), chunk.errors)
-    mean, std = model.predict_features(chunk.features)
-    near = model.novelty(chunk.features)
-    return _ChunkResult(
-        chunk.positions, mean, std, near.max_similarity, near.is_novel, chunk.errors
-    )
+def _predict_chunk(model: BaseSurrogate, smiles: Sequence[str]) -> BulkPredictions:
+    """Featurize (each SMILES parsed once), predict and score novelty for one chunk."""
+    features, rows, failures = model.featurize_each(smiles)
+    out = _blank(len(smiles))
+    for i, reason in failures.items():
+        out.errors[i] = INVALID_SMILES if reason == PARSE_FAILED else f"cannot featurize: {reason}"
+    if len(features):
+        out.mean[rows], out.std[rows] = model.predict_features(features)
+        near = model.novelty(features)
+        out.max_similarity[rows], out.is_novel[rows] = near.max_similarity, near.is_novel
+    return out
 
 
 _WORKER_MODEL: list[BaseSurrogate] = []
@@ -132,13 +89,13 @@ def _init_worker(model: BaseSurrogate) -> None:
     _WORKER_MODEL[:] = [model]
 
 
-def _predict_chunk_in_worker(smiles: list[str]) -> _ChunkResult:
+def _predict_chunk_in_worker(smiles: list[str]) -> BulkPredictions:
     return _predict_chunk(_WORKER_MODEL[0], smiles)
 
 
 def _results_shared(
     model: BaseSurrogate, chunks: list[list[str]], workers: int
-) -> list[_ChunkResult]:
+) -> list[BulkPredictions]:
     """Chunk results, computed by ``workers`` processes and by this one.
 
     Workers take chunks from the front; this process takes them from the back while they
@@ -151,7 +108,7 @@ def _results_shared(
     else:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["surrogates.bulk_predict"])
-    results: list[_ChunkResult | None] = [None] * len(chunks)
+    results: list[BulkPredictions | None] = [None] * len(chunks)
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(model,)
     ) as pool:
@@ -187,21 +144,7 @@ def predict_bulk(
     """
     if not model.is_fitted:
         raise NotFittedError(f"{model.name!r} surrogate is not fitted; call fit() or load()")
-    n = len(smiles)
-    mean, std, sim = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    novel = np.zeros(n, dtype=bool)
-    errors: list[str | None] = [None] * n
-    starts = list(range(0, n, chunk_size))
-    chunk_lists = [list(smiles[i : i + chunk_size]) for i in starts]
-    results: Iterable[_ChunkResult]
-    if workers > 1 and not model.uses_graphs and len(chunk_lists) > 1:
-        results = _results_shared(model, chunk_lists, workers)
-    else:
-        results = (_predict_chunk(model, c) for c in chunk_lists)
-    for start, result in zip(starts, results, strict=True):
-        for k, reason in result.errors.items():
-            errors[start + k] = reason
-        rows = start + result.positions
-        mean[rows], std[rows] = result.mean, result.std
-        sim[rows], novel[rows] = result.max_similarity, result.is_novel
-    return BulkPredictions(mean, std, sim, novel, errors)
+    chunks = [list(smiles[i : i + chunk_size]) for i in range(0, len(smiles), chunk_size)]
+    if workers > 1 and not model.uses_graphs and len(chunks) > 1:
+        return BulkPredictions.concatenate(_results_shared(model, chunks, workers))
+    return BulkPredictions.concatenate([_predict_chunk(model, chunk) for chunk in chunks])

@@ -2,7 +2,7 @@
 
 Each member is a DeepChem 2.8 ``DMPNNModel`` (regression, one task) trained from its own
 seed on its own bootstrap resample of the training set (targets standardized). Graphs are
-featurized once (:func:`surrogates.featurize.dmpnn_arrays_of`); training feeds DeepChem its
+featurized once (:meth:`BaseSurrogate.featurize`); training feeds DeepChem its
 own index tables, prediction batches each chunk of molecules once into an edge list that
 every member reuses (:mod:`molecules.gnn.fast_forward`, checked against DeepChem's
 forward). The prediction is the

@@ -16,7 +16,7 @@ from rdkit import Chem, RDLogger
 from rdkit.Chem import rdFingerprintGenerator
 from scipy import sparse
 
-from molecules.gnn.featurize import dmpnn_arrays, map_dmpnn_arrays
+from molecules.gnn.featurize import map_dmpnn_arrays
 from surrogates.errors import FeaturizationError
 
 if TYPE_CHECKING:
@@ -66,31 +66,45 @@ def mol_from_smiles(smiles: str, *, fingerprint_only: bool = False) -> Chem.Mol 
     return mol
 
 
-def parse_smiles(smiles: Sequence[str], *, fingerprint_only: bool = False) -> list[Chem.Mol]:
-    """Parse SMILES with RDKit sanitization (see :func:`mol_from_smiles`).
+PARSE_FAILED = "RDKit could not parse it"
+GRAPH_FAILED = "DMPNN featurization failed"
+
+
+def parse_each(
+    smiles: Sequence[str], *, fingerprint_only: bool = False
+) -> tuple[list[Chem.Mol], list[int], list[int]]:
+    """Parse every SMILES once (see :func:`mol_from_smiles`), keeping going past failures.
 
     Args:
         smiles: ``n`` SMILES strings.
         fingerprint_only: the molecules serve Morgan fingerprints only.
 
     Returns:
-        ``n`` RDKit molecules, in input order.
-
-    Raises:
-        FeaturizationError: naming every SMILES RDKit cannot parse.
+        ``(molecules, their positions, positions RDKit rejected)``, in input order; an empty
+        molecule counts as rejected.
     """
-    mols: list[Chem.Mol] = []
-    failures: list[tuple[int, str, str]] = []
+    mols, positions, rejected = [], [], []
     for i, s in enumerate(smiles):
         if not isinstance(s, str):
             raise TypeError(f"SMILES #{i} is {type(s).__name__}, expected str")
         mol = mol_from_smiles(s, fingerprint_only=fingerprint_only)
         if mol is None or mol.GetNumAtoms() == 0:
-            failures.append((i, s, "RDKit could not parse it"))
+            rejected.append(i)
         else:
             mols.append(mol)
-    if failures:
-        raise FeaturizationError(failures)
+            positions.append(i)
+    return mols, positions, rejected
+
+
+def parse_smiles(smiles: Sequence[str], *, fingerprint_only: bool = False) -> list[Chem.Mol]:
+    """:func:`parse_each`, all or nothing: ``n`` RDKit molecules in input order.
+
+    Raises:
+        FeaturizationError: naming every SMILES RDKit cannot parse.
+    """
+    mols, _, rejected = parse_each(smiles, fingerprint_only=fingerprint_only)
+    if rejected:
+        raise FeaturizationError([(i, smiles[i], PARSE_FAILED) for i in rejected])
     return mols
 
 
@@ -178,19 +192,6 @@ MolArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 ``(R, 14)`` and edge index ``(2, R)`` (:func:`molecules.gnn.featurize.dmpnn_arrays`)."""
 
 
-def dmpnn_arrays_of(mols: Sequence[Chem.Mol], smiles: Sequence[str]) -> list[MolArrays]:
-    """DMPNN feature arrays of parsed molecules, the features of graph surrogates.
-
-    Raises:
-        FeaturizationError: naming every molecule that could not be featurized.
-    """
-    arrays, ok = dmpnn_arrays(mols)
-    if not ok.all():
-        bad = np.flatnonzero(~ok)
-        raise FeaturizationError([(int(i), smiles[i], "DMPNN featurization failed") for i in bad])
-    return arrays
-
-
 def training_graphs(arrays: Sequence[MolArrays]) -> list[Any]:
     """DeepChem DMPNN training inputs, one PyTorch-Geometric ``Data`` per molecule.
 
@@ -200,7 +201,7 @@ def training_graphs(arrays: Sequence[MolArrays]) -> list[Any]:
     re-padding, as DeepChem's generator does per batch; see :func:`collate_graphs`.
 
     Args:
-        arrays: ``n`` molecules from :func:`dmpnn_arrays_of`.
+        arrays: ``n`` molecules' :data:`MolArrays`.
 
     Returns:
         ``n`` graphs ready for ``torch_geometric.data.Batch.from_data_list``.
