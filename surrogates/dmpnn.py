@@ -24,13 +24,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from molecules.gnn.fast_forward import ensemble_outputs
+from molecules.gnn.fast_forward import GraphBatch, ensemble_outputs
 from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
 from surrogates.errors import WeightsIntegrityError
 from surrogates.featurize import (
     MolArrays,
     collate_graphs,
-    graph_batch,
     pad_graph_widths,
     training_graphs,
 )
@@ -174,7 +173,7 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
                     for m, network in enumerate(self._members):
                         out[m, start:stop] = network(batch).reshape(-1).double().numpy()
                 else:
-                    members = ensemble_outputs(self._members, graph_batch(chunk))
+                    members = ensemble_outputs(self._members, GraphBatch.from_molecules(chunk))
                     out[:, start:stop] = members.double().numpy()
         return out * self._y_scale + self._y_mean
 

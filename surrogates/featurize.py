@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from rdkit import Chem, RDLogger
@@ -18,9 +18,6 @@ from scipy import sparse
 
 from molecules.gnn.featurize import map_dmpnn_arrays
 from surrogates.errors import FeaturizationError
-
-if TYPE_CHECKING:
-    from molecules.gnn.fast_forward import GraphBatch
 
 RDLogger.DisableLog("rdApp.*")
 
@@ -240,14 +237,6 @@ def _training_graph(
         mapping=padded(mapping),
         global_features=torch.zeros(0),
     )
-
-
-def graph_batch(arrays: Sequence[MolArrays]) -> GraphBatch:
-    """One :class:`~molecules.gnn.fast_forward.GraphBatch` of molecules for inference."""
-    from molecules.gnn.fast_forward import GraphBatch  # imports torch
-
-    atoms, bonds, edges = zip(*arrays, strict=True)
-    return GraphBatch.from_arrays(atoms, bonds, edges)
 
 
 def pad_graph_widths(graphs: Sequence[Any]) -> list[Any]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
@@ -54,31 +53,17 @@ class GraphBatch:
         return int(self.atoms_per_molecule.shape[0])
 
     @classmethod
-    def from_graphs(cls, graphs: Sequence[Any]) -> GraphBatch:
-        """Concatenate DeepChem ``GraphData`` objects (``node_features``, ``edge_features``,
-        ``edge_index``) as built by :func:`molecules.gnn.featurize.featurize_dmpnn`."""
-        return cls.from_arrays(
-            [g.node_features for g in graphs],
-            [g.edge_features for g in graphs],
-            [g.edge_index for g in graphs],
-        )
-
-    @classmethod
-    def from_arrays(
-        cls,
-        atom_features: Sequence[np.ndarray | torch.Tensor],
-        bond_features: Sequence[np.ndarray | torch.Tensor],
-        edge_index: Sequence[np.ndarray | torch.Tensor],
-    ) -> GraphBatch:
-        """Concatenate per-molecule arrays (see :mod:`molecules.gnn.featurize`).
+    def from_molecules(cls, molecules: Sequence[tuple[np.ndarray, ...]]) -> GraphBatch:
+        """Concatenate ``N`` molecules' arrays (:func:`molecules.gnn.featurize.dmpnn_arrays`).
 
         Args:
-            atom_features: ``N`` arrays ``(A_i, 133)``.
-            bond_features: ``N`` arrays ``(R_i, 14)``, both directions of each bond adjacent.
-            edge_index: ``N`` integer arrays ``(2, R_i)``: source atoms, then target atoms.
+            molecules: per molecule ``(atom features (A_i, 133), bond features (R_i, 14)
+                with both directions of each bond adjacent, edge index (2, R_i): source
+                atoms, then target atoms)``.
         """
-        if not len(atom_features):
+        if not len(molecules):
             raise ValueError("no molecules to batch")
+        atom_features, bond_features, edge_index = zip(*molecules, strict=True)
         counts = np.array([len(x) for x in atom_features], dtype=np.int64)
         if (counts == 0).any():
             raise ValueError("a molecule without atoms cannot be batched")

@@ -38,18 +38,38 @@ def predict_graphs(
         Regression: network outputs ``(n, n_tasks)`` in the standardized units it was trained
         on. Classification: probability of the positive class, ``(n, n_tasks)``.
     """
-    from molecules.gnn.fast_forward import GraphBatch, predict  # imports torch
-
     if model.model.mode != mode:
         raise ModelFileError(f"network mode is {model.model.mode!r}, expected {mode!r}")
-    if len(graphs) == 0:
-        return np.zeros((0, model.model.n_tasks))
-    return np.concatenate(
-        [
-            predict(model.model, GraphBatch.from_graphs(graphs[start : start + batch_size]))
-            for start in range(0, len(graphs), batch_size)
-        ]
-    )
+    arrays = [(g.node_features, g.edge_features, g.edge_index) for g in graphs]
+    return predict_arrays([model.model], arrays, batch_size=batch_size)[0]
+
+
+def predict_arrays(
+    networks: Sequence[Any], arrays: Sequence[tuple[np.ndarray, ...]], *, batch_size: int = 256
+) -> list[np.ndarray]:
+    """Each DeepChem ``DMPNN`` network on molecules' DMPNN arrays, batch by batch.
+
+    Each batch is built once and shared by every network (:mod:`molecules.gnn.fast_forward`).
+
+    Args:
+        networks: DeepChem ``DMPNN`` modules (``DMPNNModel.model``).
+        arrays: ``(atom features, bond features, edge index)`` per molecule
+            (:func:`molecules.gnn.featurize.dmpnn_arrays`).
+
+    Returns:
+        One float64 array ``(n, n_tasks)`` per network, as :func:`fast_forward.predict`.
+    """
+    from molecules.gnn.fast_forward import GraphBatch, predict  # imports torch
+
+    outputs: list[list[np.ndarray]] = [[] for _ in networks]
+    for start in range(0, len(arrays), batch_size):
+        batch = GraphBatch.from_molecules(arrays[start : start + batch_size])
+        for out, network in zip(outputs, networks, strict=True):
+            out.append(predict(network, batch))
+    return [
+        np.concatenate(out) if out else np.zeros((0, network.n_tasks))
+        for out, network in zip(outputs, networks, strict=True)
+    ]
 
 
 def _load_cached(model_dir: Path, batch_size: int) -> tuple[Any, dict[str, Any]]:
@@ -93,29 +113,17 @@ class GNNPredictor:
 
     def predict(self, mols: Sequence[Chem.Mol]) -> GNNPredictions:
         """Predict for a batch of standardized molecules (featurized once for both models)."""
-        import torch
-
-        from molecules.gnn.fast_forward import GraphBatch, predict
-
         arrays, ok = dmpnn_arrays(mols)
         n = len(mols)
-        named = [
-            (name, _load_cached(directory, self.batch_size))
+        loaded = [
+            (name, *_load_cached(directory, self.batch_size))
             for name, directory in (("sol", self.solubility_dir), ("tox", self.toxicity_dir))
             if directory is not None
         ]
-        raw: dict[str, list[np.ndarray]] = {name: [] for name, _ in named}
-        with torch.inference_mode():
-            for start in range(0, len(arrays), self.batch_size):
-                atoms, bonds, edges = zip(*arrays[start : start + self.batch_size], strict=True)
-                batch = GraphBatch.from_arrays(atoms, bonds, edges)
-                for name, (model, _meta) in named:
-                    raw[name].append(predict(model.model, batch))
+        raw = predict_arrays([m.model for _, m, _ in loaded], arrays, batch_size=self.batch_size)
         log_s = tox = None
         tasks: tuple[str, ...] = ()
-        for name, (model, meta) in named:
-            width = model.model.n_tasks
-            values = np.concatenate(raw[name]) if raw[name] else np.zeros((0, width))
+        for (name, _model, meta), values in zip(loaded, raw, strict=True):
             if name == "sol":
                 scale, shift = float(meta.get("y_std", 1.0)), float(meta.get("y_mean", 0.0))
                 log_s = np.full(n, np.nan)

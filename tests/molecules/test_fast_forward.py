@@ -50,17 +50,23 @@ def test_fast_forward_equals_deepchem(
     assert np.allclose(ours, theirs, atol=2e-6, rtol=1e-5)
 
 
+def _batch(graphs: np.ndarray) -> GraphBatch:
+    return GraphBatch.from_molecules(
+        [(g.node_features, g.edge_features, g.edge_index) for g in graphs]
+    )
+
+
 def test_batch_composition_does_not_change_a_prediction(graphs: np.ndarray) -> None:
     torch.manual_seed(0)
     network = build_dmpnn(mode="regression", n_tasks=1, hidden_size=16, depth=3, ffn_layers=2)
     network = network.model.eval()
-    together = predict(network, GraphBatch.from_graphs(graphs))
-    alone = np.concatenate([predict(network, GraphBatch.from_graphs(graphs[i : i + 1]))
+    together = predict(network, _batch(graphs))
+    alone = np.concatenate([predict(network, _batch(graphs[i : i + 1]))
                             for i in range(len(graphs))])  # fmt: skip
-    reordered = predict(network, GraphBatch.from_graphs(graphs[::-1]))[::-1]
+    reordered = predict(network, _batch(graphs[::-1]))[::-1]
     assert np.allclose(together, alone, atol=1e-6) and np.allclose(together, reordered, atol=1e-6)
     with pytest.raises(ValueError, match="no molecules"):
-        GraphBatch.from_arrays([], [], [])
+        GraphBatch.from_molecules([])
 
 
 def test_unsupported_network_is_refused() -> None:
