@@ -31,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from molecules.settings import usable_cores  # noqa: E402
 from surrogates import (  # noqa: E402
     CampaignSettings,
     CampaignState,
@@ -370,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             args.threads,
             args.n_throughput,
             args.n_bulk,
-            args.workers or os.cpu_count() or 1,
+            args.workers or usable_cores(),
         )
     result["load_end"] = load_average()
     if args.json:

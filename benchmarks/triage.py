@@ -226,7 +226,9 @@ def measure_gnn_predict(library: Path, workers: int, gnn_dirs: list[str]) -> dic
     import multiprocessing as mp
 
     lines = [line.split()[0] for line in library.read_text().splitlines()][:GNN_SAMPLE]
-    n_proc = max(1, workers or os.cpu_count() or 1)
+    from molecules.settings import usable_cores
+
+    n_proc = workers or usable_cores()
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(n_proc)
     queue = ctx.SimpleQueue()

@@ -6,7 +6,20 @@ that ``molecules`` never imports ``pipeline``.
 
 from __future__ import annotations
 
+import os
+
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on: its affinity mask on Linux, else the CPU count.
+
+    What a "0 = all cores" worker setting resolves to.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class TriageSettings(BaseModel):

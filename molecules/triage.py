@@ -17,7 +17,6 @@ Example::
 
 from __future__ import annotations
 
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,7 +41,7 @@ from molecules.gnn.solubility_filter import check_solubility
 from molecules.gnn.toxicity_filter import check_toxicity
 from molecules.io import RawRecord, iter_record_chunks, read_library
 from molecules.results import MoleculeResult, SummaryCounter, TriageChunk, TriageSummary
-from molecules.settings import TriageSettings
+from molecules.settings import TriageSettings, usable_cores
 from molecules.standardize import identify_mol, parse_molblock, parse_smiles
 
 ProgressCallback = Callable[[TriageSummary], None]
@@ -219,12 +218,7 @@ def _work_chunk(records: list[RawRecord]) -> list[MoleculeResult]:
 
 def resolve_workers(settings: TriageSettings) -> int:
     """Worker processes to use: ``settings.n_workers`` or, when 0, the usable CPU count."""
-    if settings.n_workers:
-        return settings.n_workers
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return settings.n_workers or usable_cores()
 
 
 def mark_duplicates(results: list[MoleculeResult], seen: set[str]) -> list[MoleculeResult]:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from molecules.settings import GNNTrainingSettings, TriageSettings
+from molecules.settings import GNNTrainingSettings, TriageSettings, usable_cores
 from pipeline.errors import SettingsError
 from pipeline.quantum.settings import QuantumSettings
 from surrogates.settings import CampaignSettings, SurrogateSettings
@@ -49,7 +49,7 @@ class PredictSettings(BaseModel):
     @property
     def resolved_workers(self) -> int:
         """``workers``, with 0 meaning every core of this machine."""
-        return self.workers or os.cpu_count() or 1
+        return self.workers or usable_cores()
 
 
 class FlowSettings(BaseModel):
