@@ -12,7 +12,13 @@ Names, meanings and units (all floats in the returned dict):
 ``heavy``   heavy-atom count
 ``qed``     quantitative estimate of drug-likeness (Bickerton 2012), 0..1
 ``sa_score`` synthetic accessibility (Ertl & Schuffenhauer 2009), 1 (easy)..10 (hard)
+``n_warheads`` covalent warhead sites (:func:`molecules.warheads.find_warheads`)
 ========== ==========================================================
+
+Once ``n_warheads`` is computed and non-zero, :meth:`MolContext.computed` also reports the
+first warhead: ``warhead_class`` (str), ``warhead_mechanism`` (str) and ``warhead_site``
+(int, the attacked atom's index in the canonical SMILES ``Chem.MolToSmiles(mol)``, i.e. in
+``Chem.MolFromSmiles`` of the stored SMILES).
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ import numpy as np
 from rdkit import Chem, RDConfig
 from rdkit.Chem import QED, Crippen, Descriptors, rdMolDescriptors
 
+from molecules.warheads import WarheadMatch, find_warheads
+
 DESCRIPTOR_NAMES: tuple[str, ...] = (
-    "mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa_score",
+    "mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa_score", "n_warheads",
 )  # fmt: skip
+DescriptorValue = float | int | str
 
 
 @lru_cache(maxsize=1)
@@ -109,12 +118,19 @@ class MolContext:
     only when a filter (or the final report) needs it.
     """
 
-    __slots__ = ("mol", "_values", "_pattern_fp")
+    __slots__ = ("mol", "_values", "_pattern_fp", "_warheads")
 
     def __init__(self, mol: Chem.Mol) -> None:
         self.mol = mol
         self._values: dict[str, float] = {}
         self._pattern_fp: np.ndarray | None = None
+        self._warheads: tuple[WarheadMatch, ...] | None = None
+
+    def warheads(self) -> tuple[WarheadMatch, ...]:
+        """Covalent warheads of the molecule (indices of ``mol``), computed once."""
+        if self._warheads is None:
+            self._warheads = tuple(find_warheads(self.mol))
+        return self._warheads
 
     def pattern_fingerprint(self) -> np.ndarray:
         """Packed RDKit pattern fingerprint (uint64, 2048 bits), computed once."""
@@ -132,8 +148,8 @@ class MolContext:
         """
         value = self._values.get(name)
         if value is None:
-            if name == "qed":  # needs the cache itself
-                value = compute_qed(self)
+            if name in ("qed", "n_warheads"):  # need the cache itself
+                value = compute_qed(self) if name == "qed" else float(len(self.warheads()))
                 self._values[name] = value
                 return value
             try:
@@ -144,15 +160,29 @@ class MolContext:
             self._values[name] = value
         return value
 
-    def computed(self) -> dict[str, float]:
-        """Descriptors computed so far (a copy)."""
-        return dict(self._values)
+    def computed(self) -> dict[str, DescriptorValue]:
+        """Descriptors computed so far (a copy), with the first warhead once perceived."""
+        values: dict[str, DescriptorValue] = dict(self._values)
+        if self._warheads:
+            first = self._warheads[0]
+            values["warhead_class"] = first.warhead_class
+            values["warhead_mechanism"] = first.mechanism
+            values["warhead_site"] = canonical_atom_index(self.mol, first.site)
+        return values
 
     def compute_all(self) -> dict[str, float]:
         """Compute every descriptor of :data:`DESCRIPTOR_NAMES` and return them all."""
         for name in DESCRIPTOR_NAMES:
             self.get(name)
         return dict(self._values)
+
+
+def canonical_atom_index(mol: Chem.Mol, index: int) -> int:
+    """Index of atom ``index`` of ``mol`` in ``Chem.MolFromSmiles(Chem.MolToSmiles(mol))``."""
+    copy = Chem.Mol(mol)
+    Chem.MolToSmiles(copy)
+    order = list(copy.GetPropsAsDict(True, True)["_smilesAtomOutputOrder"])
+    return order.index(index)
 
 
 def compute_descriptors(mol: Chem.Mol) -> dict[str, float]:

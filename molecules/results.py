@@ -27,7 +27,9 @@ class MoleculeResult:
             ``("low_solubility",)``, ``("toxicity:SR-MMP",)``. Empty when passed.
         notes: non-fatal remarks, e.g. ``("salt_stripped",)``.
         descriptors: see :mod:`molecules.descriptors` (``mw`` g/mol, ``tpsa`` A^2, ...);
-            all of them for passed molecules, those computed so far for rejected ones.
+            all of them for passed molecules, those computed so far for rejected ones; with a
+            warhead also ``warhead_class``/``warhead_mechanism`` (str) and ``warhead_site``
+            (int, atom index in ``smiles``).
         predictions: GNN outputs: ``log_solubility`` (log10 mol/L) and
             ``tox:<task>`` probabilities, when GNN filters ran.
         conformer: lowest-energy conformer when requested and the molecule passed.
@@ -42,7 +44,7 @@ class MoleculeResult:
     passed: bool
     reasons: tuple[str, ...]
     notes: tuple[str, ...] = ()
-    descriptors: dict[str, float] = field(default_factory=dict)
+    descriptors: dict[str, float | int | str] = field(default_factory=dict)
     predictions: dict[str, float] = field(default_factory=dict)
     conformer: ConformerResult | None = None
     conformer_error: str | None = None

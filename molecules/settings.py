@@ -54,8 +54,13 @@ class TriageSettings(BaseModel):
     qed_min: float = Field(default=0.0, ge=0.0, le=1.0)
     sa_score_max: float = Field(default=6.0, ge=1.0, le=10.0)
     report_descriptors: tuple[str, ...] = Field(
-        default=("mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa_score"),
+        default=(
+            "mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa_score", "n_warheads"
+        ),
         description="descriptors computed for every passed molecule (QED ~1 ms, SA ~0.5 ms)",
+    )
+    require_warhead: bool = Field(
+        default=False, description="reject molecules without a covalent warhead ('no_warhead')"
     )
     require_smarts: tuple[str, ...] = ()
     forbid_smarts: tuple[str, ...] = ()

@@ -23,6 +23,7 @@ from molecules.filters import (
     require_smarts,
     sa_score,
     veber,
+    warhead,
 )
 from molecules.filters.base import RuleFilter
 from molecules.filters.smarts import compile_smarts
@@ -134,5 +135,6 @@ for _module in (
     sa_score,
     require_smarts,
     forbid_smarts,
+    warhead,
 ):
     register_filter(_module.FILTER)
