@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -42,6 +43,13 @@ def triage(
     store = open_store(settings)
     console = Console(stderr=True)
     show_progress = sys.stderr.isatty() and not as_json
+    warheads: Counter[str] = Counter()  # warhead class of the first warhead of passed molecules
+
+    def count_warheads(chunk):  # type: ignore[no-untyped-def]
+        warheads.update(
+            str(r.descriptors.get("warhead_class", "none")) for r in chunk.results if r.passed
+        )
+
     try:
         with Progress(
             SpinnerColumn(),
@@ -69,11 +77,13 @@ def triage(
                 out_csv=out,
                 smiles_column=smiles_column,
                 progress=progress,
+                on_chunk=count_warheads,
                 with_conformers=not no_conformers,
             )
     finally:
         store.close()
     report = asdict(summary)
+    report["passed_by_warhead_class"] = dict(warheads.most_common())
     if as_json:
         print_json(report)
         return
@@ -92,5 +102,10 @@ def _print_summary(report: dict, out: Path | None) -> None:
     for reason, count in sorted(report["rejected_by_reason"].items(), key=lambda kv: -kv[1]):
         reasons.add_row(reason, f"{count:,}")
     console.print(reasons)
+    if report["passed_by_warhead_class"]:
+        classes = Table("warhead class (passed)", "molecules")
+        for name, count in report["passed_by_warhead_class"].items():
+            classes.add_row(name, f"{count:,}")
+        console.print(classes)
     if out:
         console.print(f"passed molecules written to {out}")

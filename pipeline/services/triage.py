@@ -87,7 +87,9 @@ def store_chunk(store: Store, chunk: TriageChunk, settings_hash: str, source: st
     store.put_triage_results(triage_rows(chunk.results, settings_hash))
 
 
-_PASSED_COLUMNS = ["inchikey", "smiles", "name", "log_solubility", "qed", "sa_score", "mw"]
+_PASSED_COLUMNS = [
+    "inchikey", "smiles", "name", "warhead_class", "log_solubility", "qed", "sa_score", "mw",
+]  # fmt: skip
 
 
 def _passed_row(result: MoleculeResult) -> list[Any]:
