@@ -53,6 +53,7 @@ WARHEADS: dict[str, list[tuple[str, str]]] = {
         ("ethyl", "C=CS(=O)(=O)CC"),
         ("divinyl", "C=CS(=O)(=O)C=C"),
         ("phenyl", "C=CS(=O)(=O)c1ccccc1"),
+        ("ethenesulfonyl fluoride", "C=CS(=O)(=O)F"),
     ],
     "cyanoacrylamide": [
         ("2-cyanoacrylamide", "C=C(C#N)C(N)=O"),
@@ -196,6 +197,10 @@ WARHEADS: dict[str, list[tuple[str, str]]] = {
         ("benzaldehyde", "O=Cc1ccccc1"),
         ("pyridine-4-carbaldehyde", "O=Cc1ccncc1"),
         ("furfural", "O=Cc1ccco1"),
+    ],
+    "isothiocyanate": [
+        ("methyl", "CN=C=S"),
+        ("phenyl", "S=C=Nc1ccccc1"),
     ],
     "trifluoromethyl_ketone": [
         ("1,1,1-trifluoroacetone", "CC(=O)C(F)(F)F"),

@@ -122,9 +122,9 @@ WARHEAD_CLASSES: tuple[WarheadClass, ...] = (
     ),
     _w(
         "vinyl_sulfone",
-        f"{_MS}=[CX3]-[SX4](=O)(=O)-[#6,#8]",
+        f"{_MS}=[CX3]-[SX4](=O)(=O)-[#6,#8,F]",
         "michael",
-        "vinyl sulfone / sulfonate (incl. 1,1-bis(sulfonyl)ethene): beta carbon",
+        "vinyl sulfone / sulfonate / ethenesulfonyl fluoride, 1,1-bis(sulfonyl)ethene: beta C",
     ),
     _w(
         "alkylidene_malononitrile",
@@ -268,6 +268,12 @@ WARHEAD_CLASSES: tuple[WarheadClass, ...] = (
         "cyanamide, 2-cyano azine, acyl/sulfonyl cyanide: nitrile carbon",
     ),
     # --- additions to C=O, C=N, N=N ------------------------------------------------------------
+    _w(
+        "isothiocyanate",
+        "[NX2]=[CX2:1]=[SX1]",
+        "carbonyl_addition",
+        "isothiocyanate N=C=S: central carbon (dithiocarbamate, reversible)",
+    ),
     _w(
         "azodicarboxylate",
         "[NX2:1](-C=O)=[NX2]-C=O",

@@ -32,6 +32,8 @@ POSITIVES = [
     ("CCOC(=O)/C=C/C(=O)OCC", "beta_substituted_acrylate", [5, 6]),
     ("C=CS(C)(=O)=O", "vinyl_sulfone", [0]),
     ("C=CS(=O)(=O)N(C)C", "vinyl_sulfonamide", [0]),
+    ("C=CS(=O)(=O)F", "vinyl_sulfone", [0]),  # ESF: Michael acceptor first, its S not re-listed
+    ("C=C(S(=O)(=O)c1ccccc1)S(=O)(=O)c1ccccc1", "vinyl_sulfone", [0]),
     ("O=C1C=CC(=O)N1", "maleimide", [2, 3]),
     ("CN1C(=O)C=CC1=O", "maleimide", [4, 5]),
     ("C=CC(C)=O", "enone", [0]),
@@ -74,6 +76,7 @@ POSITIVES = [
     ("CS(=O)(=O)F", "sulfonyl_fluoride", [1]),
     ("FS(=O)(=O)Oc1ccccc1", "sulfonyl_fluoride", [1]),
     ("CCOC(=O)/N=N/C(=O)OCC", "azodicarboxylate", [5, 6]),
+    ("S=C=Nc1ccccc1", "isothiocyanate", [1]),
     ("Cc1ccc(S(=O)(=O)/N=C/c2ccccc2)cc1", "activated_imine", [9]),
     ("CC(C)(C)OC(=O)/N=C/c1ccccc1", "activated_imine", [8]),
 ]
@@ -105,6 +108,11 @@ NEGATIVES = [
     "CC(N)=CC(=O)OC",  # vinylogous carbamate (donor on the beta carbon)
     "FCC(N)=O",  # fluoroacetamide is no alkylator
     "CC(=O)Nc1ccc(O)cc1",  # paracetamol
+    "Cn1cnc2c1c(=O)n(C)c(=O)n2C",  # caffeine
+    "O=c1ccc2ccccc2o1",  # coumarin (aromatic lactone in RDKit)
+    "OC(=O)C1=CN(C2CC2)c2cc(N3CCNCC3)c(F)cc2C1=O",  # ciprofloxacin: enamine beta carbon
+    "COC(=O)C1=C(C)NC(C)=C(C(=O)OC)C1c1ccccc1[N+](=O)[O-]",  # nifedipine
+    "CNC(=C[N+](=O)[O-])NCCSCc1ccc(CN(C)C)o1",  # ranitidine: nitro-enediamine
 ]
 
 
