@@ -46,20 +46,21 @@ class VQEFCISolver(direct_spin1.FCISolver):  # type: ignore[misc]
         ecore: float = 0.0,
         **kwargs: Any,
     ) -> tuple[float, np.ndarray]:
-        """VQE energy (Hartree, ``ecore`` included) and CI vector ``(C(n,na), C(n,nb))``."""
+        """VQE energy (Hartree, ``ecore`` included) and CI vector ``(C(n,na), C(n,nb))``.
+
+        The CI vector is in the orbital order PySCF passed in, whatever order the ansatz used.
+        """
         na, nb = _unpack_nelec(nelec, self.spin)
         ham = ActiveSpaceHamiltonian(
             np.asarray(h1e, dtype=float), ao2mo.restore(1, np.asarray(eri), norb), float(ecore)
         )
-        x0 = None
-        if self.solutions and self.solutions[-1].nelec == (na, nb):
-            x0 = self.solutions[-1].vqe.parameters
-        solution = solve_sector(ham, (na, nb), self.settings, x0=x0)
+        previous = self.solutions[-1] if self.solutions else None
+        solution = solve_sector(ham, (na, nb), self.settings, warm_start=previous)
         self.solutions.append(solution)
         self.converged = bool(solution.vqe.converged)
         self.eci = solution.energy_hartree
-        self.ci = solution.vqe.ci_vector
-        return solution.energy_hartree, solution.vqe.ci_vector
+        self.ci = solution.ci_vector
+        return solution.energy_hartree, self.ci
 
     def approx_kernel(self, *args: Any, **kwargs: Any) -> tuple[float, np.ndarray]:
         return self.kernel(*args, **kwargs)

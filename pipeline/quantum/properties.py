@@ -8,7 +8,10 @@ differences are vertical:
 * fundamental gap ``IP - EA``
 * chemical potential ``μ = -(IP + EA) / 2``
 * hardness ``η = IP - EA`` (this convention; some texts use ``(IP - EA) / 2``)
-* electrophilicity ``ω = μ² / (2η)`` (Parr, Szentpály, Liu, J. Am. Chem. Soc. 121, 1922 (1999))
+* electrophilicity ``ω = μ² / (2η)`` (Parr, Szentpály, Liu, J. Am. Chem. Soc. 121, 1922 (1999)),
+  the energy lowering when the molecule takes ``ΔN = -μ/η`` electrons from its surroundings;
+  it means something only for ``μ < 0`` and ``η > 0`` and is ``None`` otherwise
+  (:attr:`ReactivityDescriptors.electrophilicity_undefined_reason` says why)
 """
 
 from __future__ import annotations
@@ -69,12 +72,23 @@ class ReactivityDescriptors:
         return -(self.ionization_potential_hartree + self.electron_affinity_hartree) / 2.0
 
     @property
+    def electrophilicity_undefined_reason(self) -> str | None:
+        """Why ``ω`` is not defined here (``None`` when it is)."""
+        if self.hardness_hartree <= 0.0:
+            return "hardness eta = IP - EA <= 0: omega = mu^2 / (2 eta) is undefined"
+        if self.chemical_potential_hartree >= 0.0:
+            return (
+                "chemical potential mu >= 0: the molecule would not take electrons "
+                "(Delta N = -mu/eta <= 0), so omega = mu^2 / (2 eta) has no meaning"
+            )
+        return None
+
+    @property
     def electrophilicity_hartree(self) -> float | None:
-        """``ω = μ² / (2η)``; ``None`` when ``η <= 0`` (undefined)."""
-        eta = self.hardness_hartree
-        if eta <= 0.0:
+        """``ω = μ² / (2η)``; ``None`` when ``η <= 0`` or ``μ >= 0`` (undefined)."""
+        if self.electrophilicity_undefined_reason is not None:
             return None
-        return self.chemical_potential_hartree**2 / (2.0 * eta)
+        return self.chemical_potential_hartree**2 / (2.0 * self.hardness_hartree)
 
 
 def reactivity_descriptors(

@@ -21,6 +21,17 @@ class QuantumSettings(BaseModel):
         "active_orbitals most fractionally occupied MP2 natural orbitals (active_electrons "
         "then follows from the occupations)",
     )
+    degenerate_shells: Literal["enlarge", "shrink"] = Field(
+        default="enlarge",
+        description="where the active-space window cuts through degenerate orbitals: take the "
+        "whole shell (enlarge) or leave it out (shrink); the result's active_space_note says so",
+    )
+    degeneracy_threshold_hartree: float = Field(
+        default=1e-4,
+        ge=0.0,
+        description="orbitals closer than this (Hartree; MP2 natural occupations: same number, "
+        "unitless) count as one degenerate shell; 0 turns the rule off",
+    )
     ansatz: Literal["uccsd", "kupccgsd", "hea", "adapt"] = "uccsd"
     mapping: Literal["jordan_wigner", "bravyi_kitaev"] = "jordan_wigner"
     optimizer: Literal["L-BFGS-B", "BFGS", "SLSQP"] = "L-BFGS-B"

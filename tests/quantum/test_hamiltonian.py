@@ -21,7 +21,7 @@ def _sector_ground(sparse: object, n_qubits: int, nelec: tuple[int, int]) -> flo
     return float(np.linalg.eigvalsh(block)[0])
 
 
-@pytest.mark.parametrize(("geometry", "n_el", "n_orb"), [(H2, 2, 2), (LIH, 2, 3), (H2O, 4, 4)])
+@pytest.mark.parametrize(("geometry", "n_el", "n_orb"), [(H2, 2, 2), (LIH, 2, 4), (H2O, 4, 4)])
 def test_interaction_operator_matches_casci(geometry: str, n_el: int, n_orb: int) -> None:
     ham, nelec = active_hamiltonian(geometry, n_el, n_orb)
     mc = mcscf.CASCI(mean_field(geometry), n_orb, n_el)

@@ -1,4 +1,4 @@
-"""VQE reaches CASCI within chemical accuracy; ADAPT-VQE too; fcisolver reproduces VQE."""
+"""VQE reaches CASCI within 1.6 mHa in the active space; ADAPT-VQE too; fcisolver reproduces VQE."""
 
 from __future__ import annotations
 
@@ -14,16 +14,16 @@ from pipeline.quantum.settings import QuantumSettings
 from pipeline.quantum.solver import solve_sector
 from pipeline.quantum.vqe import vqe_kernel
 
-CHEMICAL_ACCURACY = 1.6e-3  # Hartree
+MATCHES_CASCI = 1.6e-3  # Hartree: VQE reproduces CASCI in the active space
 
 
 @pytest.mark.parametrize(("geometry", "n_el", "n_orb"), [(H2, 2, 2), (LIH, 2, 5)])
-def test_uccsd_within_chemical_accuracy(geometry: str, n_el: int, n_orb: int) -> None:
+def test_uccsd_matches_casci(geometry: str, n_el: int, n_orb: int) -> None:
     ham, nelec = active_hamiltonian(geometry, n_el, n_orb)
     result = vqe_kernel(ham, build_ansatz("uccsd", ham, nelec))
     reference, _ = casci_energy(ham, nelec)
     assert result.energy_hartree >= reference - 1e-9  # variational
-    assert result.energy_hartree - reference < CHEMICAL_ACCURACY
+    assert result.energy_hartree - reference < MATCHES_CASCI
 
 
 def test_h2_uccsd_is_exact() -> None:
@@ -34,7 +34,7 @@ def test_h2_uccsd_is_exact() -> None:
 
 @pytest.mark.parametrize("name", ["kupccgsd", "hea"])
 def test_other_ansatze_are_variational_and_beat_hf(name: str) -> None:
-    ham, nelec = active_hamiltonian(LIH, 2, 3)
+    ham, nelec = active_hamiltonian(LIH, 2, 4)
     ansatz = build_ansatz(name, ham, nelec)
     result = vqe_kernel(ham, ansatz)
     reference, _ = casci_energy(ham, nelec)
@@ -43,23 +43,24 @@ def test_other_ansatze_are_variational_and_beat_hf(name: str) -> None:
 
 
 def test_fcisolver_in_casci_reproduces_vqe() -> None:
-    settings = QuantumSettings(active_electrons=2, active_orbitals=3)
-    ham, nelec = active_hamiltonian(LIH, 2, 3)
+    # CAS(2,4): LiH's pi pair whole (CAS(2,3) would hold one of two degenerate orbitals).
+    settings = QuantumSettings(active_electrons=2, active_orbitals=4)
+    ham, nelec = active_hamiltonian(LIH, 2, 4)
     direct = solve_sector(ham, nelec, settings).energy_hartree
-    mc = mcscf.CASCI(mean_field(LIH), 3, 2)
+    mc = mcscf.CASCI(mean_field(LIH), 4, 2)
     mc.verbose = 0
     mc.fcisolver = VQEFCISolver(mc.mol, settings)
     e_tot = mc.kernel()[0]
     assert e_tot == pytest.approx(direct, abs=1e-8)
-    dm1 = mc.fcisolver.make_rdm1(mc.ci, 3, 2)
+    dm1 = mc.fcisolver.make_rdm1(mc.ci, 4, 2)
     assert np.trace(dm1) == pytest.approx(2.0, abs=1e-10)
-    ss, multiplicity = mc.fcisolver.spin_square(mc.ci, 3, 2)
+    ss, multiplicity = mc.fcisolver.spin_square(mc.ci, 4, 2)
     assert ss == pytest.approx(0.0, abs=1e-6)
-    dm1b, dm2 = mc.fcisolver.make_rdm12(mc.ci, 3, 2)
+    dm1b, dm2 = mc.fcisolver.make_rdm12(mc.ci, 4, 2)
     h1, e_core = mc.get_h1eff()
     eri = mc.get_h2eff()
     from pyscf import ao2mo
 
-    eri = ao2mo.restore(1, eri, 3)
+    eri = ao2mo.restore(1, eri, 4)
     e_rdm = e_core + np.einsum("pq,pq", h1, dm1b) + 0.5 * np.einsum("pqrs,pqrs", eri, dm2)
     assert e_rdm == pytest.approx(e_tot, abs=1e-8)
