@@ -325,9 +325,47 @@ def get_warhead_class(name: str) -> WarheadClass:
     raise KeyError(f"unknown warhead class {name!r}")
 
 
+# Cheap necessary substructures ("gates"): a class is searched only when its gate matches, so
+# a molecule without a non-aromatic C=C skips every alkene Michael acceptor. Classes not
+# listed are always searched.
+_GATE_SMARTS: dict[str, str] = {
+    "alkene": "[CX3]=[CX3]",
+    "alkyne": "[CX2]#[CX2]",
+    "alkyl_halide": "[CX4]-[Cl,Br,I]",
+    "aryl_halide": "c-[F,Cl,Br,I]",
+    "nitroarene": "c-[NX3](~[OX1])~[OX1]",
+    "three_ring": "[r3]",
+    "nitrile": "[CX2]#[NX1]",
+    "imine_or_azo": "[#6,#7]=[NX2]",
+    "carbonyl": "[CX3]=[OX1]",
+}
+_CLASS_GATES: dict[str, str] = {  # Michael acceptors: "alkene", or "alkyne" (see _gate_of)
+    **dict.fromkeys(("haloacetamide", "alpha_haloketone"), "alkyl_halide"),
+    **dict.fromkeys(("snar_nitroaryl_halide", "snar_heteroaryl_halide"), "aryl_halide"),
+    "snar_polynitroarene": "nitroarene",
+    **dict.fromkeys(("epoxide", "aziridine"), "three_ring"),
+    "activated_nitrile": "nitrile",
+    **dict.fromkeys(("azodicarboxylate", "activated_imine"), "imine_or_azo"),
+    **dict.fromkeys(
+        ("aldehyde", "alpha_ketoamide", "trifluoromethyl_ketone", "ketone"), "carbonyl"
+    ),
+}
+
+
+def _gate_of(wc: WarheadClass) -> str | None:
+    if wc.mechanism == "michael":
+        return "alkyne" if "#[CX2]" in wc.smarts else "alkene"
+    return _CLASS_GATES.get(wc.name)
+
+
 @cache
-def _compiled() -> tuple[tuple[WarheadClass, Chem.Mol, int], ...]:
-    """Each class with its query and the query-atom index of the mapped site."""
+def _gates() -> dict[str, Chem.Mol]:
+    return {name: Chem.MolFromSmarts(smarts) for name, smarts in _GATE_SMARTS.items()}
+
+
+@cache
+def _compiled() -> tuple[tuple[WarheadClass, Chem.Mol, int, str | None], ...]:
+    """Each class with its query, the query-atom index of the mapped site and its gate."""
     out = []
     for wc in WARHEAD_CLASSES:
         query = Chem.MolFromSmarts(wc.smarts)
@@ -336,7 +374,7 @@ def _compiled() -> tuple[tuple[WarheadClass, Chem.Mol, int], ...]:
         mapped = [a.GetIdx() for a in query.GetAtoms() if a.GetAtomMapNum() == 1]
         if len(mapped) != 1:
             raise ValueError(f"warhead class {wc.name!r} needs exactly one atom mapped :1")
-        out.append((wc, query, mapped[0]))
+        out.append((wc, query, mapped[0], _gate_of(wc)))
     return tuple(out)
 
 
@@ -358,9 +396,22 @@ def find_warheads(mol: Chem.Mol) -> list[WarheadMatch]:
     """
     if not isinstance(mol, Chem.Mol):
         raise TypeError(f"find_warheads needs an rdkit Chem.Mol, got {type(mol).__name__}")
+    return _find(mol, gated=True)
+
+
+def _find(mol: Chem.Mol, *, gated: bool) -> list[WarheadMatch]:
+    """:func:`find_warheads`; ``gated=False`` searches every class (for tests of the gates)."""
+    gates = _gates()
+    gate_hits: dict[str, bool] = {}
     matches: list[WarheadMatch] = []
     claimed_sites: set[int] = set()
-    for wc, query, site_q in _compiled():
+    for wc, query, site_q, class_gate in _compiled():
+        gate = class_gate if gated else None
+        if gate is not None:
+            if gate not in gate_hits:
+                gate_hits[gate] = mol.HasSubstructMatch(gates[gate])
+            if not gate_hits[gate]:
+                continue
         covered = {a for m in matches for a in m.atoms}
         per_site: dict[int, tuple[int, ...]] = {}
         for match in mol.GetSubstructMatches(query, uniquify=False, maxMatches=10000):

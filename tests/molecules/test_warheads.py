@@ -175,3 +175,21 @@ def test_catalog_is_well_formed() -> None:
 def test_bad_input_raises_type_error() -> None:
     with pytest.raises(TypeError, match="Chem.Mol"):
         find_warheads("C=CC(N)=O")  # type: ignore[arg-type]
+
+
+def test_gates_never_hide_a_warhead() -> None:
+    """The cheap pre-screens are necessary conditions: gated search == full search."""
+    from rdkit import RDConfig
+
+    from molecules.warheads import _find
+
+    smiles = [s for s, _, _ in POSITIVES] + NEGATIVES
+    nci = Path(RDConfig.RDDataDir) / "NCI" / "first_5K.smi"
+    if nci.exists():
+        smiles += [line.split()[0] for line in nci.read_text().splitlines()[:400]]
+    if MAYR_CSV.exists():
+        smiles += [r["smiles"] for r in csv.DictReader(MAYR_CSV.open())]
+    mols = [m for m in map(Chem.MolFromSmiles, smiles) if m is not None]
+    assert sum(bool(_find(m, gated=False)) for m in mols) > len(POSITIVES)
+    for mol in mols:
+        assert _find(mol, gated=True) == _find(mol, gated=False), Chem.MolToSmiles(mol)
