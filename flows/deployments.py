@@ -11,9 +11,7 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.flows import load_flow_from_entrypoint
 
 from pipeline.errors import InputFileError
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
+from pipeline.paths import shipped_file
 
 
 def read_deployment_specs(path: Path) -> list[dict[str, Any]]:
@@ -38,18 +36,27 @@ def _schedule_kwargs(schedules: list[dict[str, Any]]) -> dict[str, Any]:
     return {"cron": crons} if crons else {"interval": intervals} if intervals else {}
 
 
+def _resolve_entrypoint(entrypoint: str, base: Path) -> str:
+    """``flows/x.py:flow`` relative to the yaml's folder; where that file is not there (an
+    installed qdp), the module path ``flows.x.flow`` of the installed package."""
+    file, _, name = entrypoint.rpartition(":")
+    if Path(file).is_absolute():
+        return entrypoint
+    if (base / file).is_file():
+        return f"{base / file}:{name}"
+    return f"{file.removesuffix('.py').replace('/', '.')}.{name}"
+
+
 def build_deployments(
-    path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None
+    path: Path | None = None, only: list[str] | None = None
 ) -> list[RunnerDeployment]:
     """Runner deployments for the specs of ``path`` (optionally only the named ones)."""
+    path = path or shipped_file("prefect.yaml")
     deployments = []
     for spec in read_deployment_specs(path):
         if only and spec["name"] not in only:
             continue
-        entrypoint = spec["entrypoint"]
-        if not Path(entrypoint.split(":")[0]).is_absolute():
-            entrypoint = str(path.parent / entrypoint)
-        flow = load_flow_from_entrypoint(entrypoint)
+        flow = load_flow_from_entrypoint(_resolve_entrypoint(spec["entrypoint"], path.parent))
         deployments.append(
             flow.to_deployment(
                 name=spec["name"],
@@ -66,7 +73,7 @@ def build_deployments(
 
 
 def serve_deployments(
-    path: Path = DEFAULT_PREFECT_YAML, only: list[str] | None = None, limit: int | None = None
+    path: Path | None = None, only: list[str] | None = None, limit: int | None = None
 ) -> None:
     """Serve the deployments until interrupted; schedules fire while this runs."""
     serve(*build_deployments(path, only), limit=limit, print_starting_message=True)

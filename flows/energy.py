@@ -1,44 +1,24 @@
-"""``energy_flow``: VQE energies for a list of molecules, one task per calculation.
-
-Every task holds a slot of the global concurrency limit ``qdp-quantum`` (created on first
-use), so however many flows run, at most ``flows.quantum_concurrency`` calculations share the
-machine. Results are read from and written to the store by content key: a rerun computes
-nothing twice. A molecule whose calculation fails is reported with its reason (and stored),
-not retried; retries are for infrastructure errors only.
+"""``energy_flow``: the energy-batch driver (``pipeline.services.energies.compute_energies``)
+under Prefect: one task per calculation, each holding a slot of the global concurrency limit
+``qdp-quantum`` (created when missing), so however many flows run, at most that many
+calculations share the machine. Results come from and go to the store by content key; a
+molecule whose calculation fails is a result with its reason, never retried — retries are
+for infrastructure errors only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
-from prefect.concurrency.sync import concurrency
 
+from flows.executor import PrefectExecutor
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner
 from flows.settings_param import SettingsRef
-from pipeline.errors import QdpError
-from pipeline.services.energies import get_or_compute_energy, request_for_smiles
-from pipeline.store import open_store
-
-
-@task(name="vqe-energy", task_run_name="vqe-{smiles}", retries=2, retry_delay_seconds=[5, 30])
-def energy_task(smiles: str, settings_ref: SettingsRef, properties: bool) -> dict[str, Any]:
-    """One stored-or-computed VQE calculation; a domain failure is returned, not raised."""
-    settings = settings_ref.load()
-    store = open_store(settings)
-    try:
-        with concurrency(QUANTUM_LIMIT, occupy=1, strict=True):
-            request = request_for_smiles(store, smiles, settings.triage)
-            return {
-                "smiles": smiles,
-                **get_or_compute_energy(store, request, settings.quantum, properties=properties),
-            }
-    except QdpError as exc:
-        return {"smiles": smiles, "error": str(exc)}
-    finally:
-        store.close()
+from pipeline.services.energies import compute_energies
+from pipeline.store import content_hash
 
 
 @flow(name="energy")
@@ -47,11 +27,16 @@ def energy_flow(
 ) -> list[dict[str, Any]]:
     """VQE energy (beside CASCI) of each molecule, in input order."""
     logger = get_run_logger()
-    settings_ref = settings_ref or SettingsRef()
-    settings = settings_ref.load()
+    settings = (settings_ref or SettingsRef()).load()
     ensure_concurrency_limit(QUANTUM_LIMIT, settings.flows.quantum_concurrency)
-    futures = [energy_task.submit(s, settings_ref, properties) for s in smiles]
-    results = [f.result() for f in futures]
+    executor = PrefectExecutor(
+        "energy",
+        limit=QUANTUM_LIMIT,
+        window=max(1, len(smiles)),
+        retries=2,
+        timeout_seconds=settings.flows.task_timeout_seconds,
+    )
+    results = compute_energies(smiles, settings, properties=properties, executor=executor)
     rows = [
         {
             "SMILES": r["smiles"],
@@ -62,9 +47,10 @@ def energy_flow(
         }
         for r in results
     ]
-    create_table_artifact(rows, key="vqe-energies", description="VQE beside CASCI")
-    failed = sum("error" in r for r in results)
-    logger.info("%d calculations, %d failed", len(results), failed)
+    create_table_artifact(
+        rows, key=f"energies-{content_hash(smiles)[:12]}", description="VQE beside CASCI"
+    )
+    logger.info("%d calculations, %d failed", len(results), sum("error" in r for r in results))
     return results
 
 

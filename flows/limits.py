@@ -12,9 +12,13 @@ QUANTUM_LIMIT = "qdp-quantum"
 
 
 def ensure_concurrency_limit(name: str, limit: int) -> None:
-    """Create the global concurrency limit ``name`` with ``limit`` slots, or update it."""
-    with get_client(sync_client=True) as client:
-        client.upsert_global_concurrency_limit_by_name(name, limit)
+    """Create the global concurrency limit ``name`` with ``limit`` slots if it is missing.
+
+    An existing limit is left as it is: an operator who set it to 6 keeps 6.
+    """
+    if read_concurrency_limit(name) is None:
+        with get_client(sync_client=True) as client:
+            client.upsert_global_concurrency_limit_by_name(name, limit)
 
 
 def read_concurrency_limit(name: str) -> int | None:

@@ -1,19 +1,22 @@
-"""Domain exceptions of :mod:`molecules`.
-
-``molecules`` must not import ``pipeline``, so it defines its own exception tree. Every class
-carries an ``exit_code`` attribute with the same meaning as in ``pipeline.errors`` so that an
-interface can map it without knowing the class (``InputFileError`` -> exit status 2).
-Per-molecule problems (invalid SMILES, PAINS hits, ...) are never raised: they are recorded
-as reason strings on :class:`molecules.results.MoleculeResult`.
+"""Domain exceptions of :mod:`molecules`, and :class:`QdpError`, the root of every error qdp
+raises on purpose (it lives here because ``molecules`` is the bottom layer: ``surrogates``
+and ``pipeline`` subclass it). ``exit_code`` is what an interface exits with: 2 for bad
+input or settings, 1 for a fault. Per-molecule problems (invalid SMILES, PAINS hits, ...) are
+never raised: they are recorded as reason strings on :class:`molecules.results.MoleculeResult`.
 """
 
 from __future__ import annotations
 
 
-class MoleculesError(Exception):
-    """Base class of every error :mod:`molecules` raises on purpose."""
+class QdpError(Exception):
+    """Root of every error qdp raises on purpose; interfaces print one line and exit with
+    ``exit_code``."""
 
     exit_code = 1
+
+
+class MoleculesError(QdpError):
+    """Base class of every error :mod:`molecules` raises on purpose."""
 
 
 class InputFileError(MoleculesError):

@@ -1,10 +1,11 @@
 """Triage driver: stream a library, standardize, identify, filter, predict, embed.
 
 Plain functions, no Prefect. :func:`triage_library` streams a file in chunks of
-``settings.chunk_size`` records; rule filters (and GNN filters and conformers, when asked)
-run in worker processes, one chunk per task, at most ``2 * n_workers`` chunks in flight, so
-memory does not grow with the library size (except the set of InChIKeys seen, about 100 bytes
-per unique molecule, needed to mark duplicates). Chunks come back in input order.
+``settings.chunk_size`` records and maps :func:`triage_chunk` over them with an executor
+(:mod:`molecules.executors`: worker processes here, Prefect tasks in ``flows/``), a few
+chunks in flight per worker, so memory does not grow with the library size (except the set
+of InChIKeys seen, about 100 bytes per unique molecule, needed to mark duplicates). Chunks
+come back in input order.
 
 Example::
 
@@ -18,11 +19,10 @@ Example::
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
-from multiprocessing import get_context
+from functools import partial
+from multiprocessing import parent_process
 from pathlib import Path
 
 from rdkit import Chem
@@ -30,6 +30,7 @@ from rdkit import Chem
 from molecules.conformers import generate_conformer
 from molecules.descriptors import DESCRIPTOR_NAMES, MolContext
 from molecules.errors import ConformerError, FilterConfigError, MoleculeParseError
+from molecules.executors import Executor, ProcessExecutor, SerialExecutor
 from molecules.filters import (
     RuleFilter,
     apply_rule_filters,
@@ -191,34 +192,46 @@ def triage_records(
     return results
 
 
-# ---- worker processes -------------------------------------------------------------------
-
-_WORKER_ARGS: dict[str, object] = {}
+# ---- the driver -------------------------------------------------------------------------
 
 
-def _init_worker(
-    settings: TriageSettings, all_reasons: bool, gnn: GNNPredictor | None, conformers: bool
-) -> None:
-    if gnn is not None:
+def triage_chunk(
+    records: Sequence[RawRecord],
+    *,
+    settings: TriageSettings,
+    all_reasons: bool = False,
+    gnn: GNNPredictor | None = None,
+    with_conformers: bool = False,
+) -> tuple[tuple[str, ...], list[MoleculeResult]]:
+    """One chunk, as an executor runs it: the skip reasons of dropped records and the results.
+
+    In a worker process with GNN filters, torch uses one thread (one worker per core).
+    """
+    if gnn is not None and parent_process() is not None:
         import torch
 
         torch.set_num_threads(1)
-    _WORKER_ARGS.update(settings=settings, all_reasons=all_reasons, gnn=gnn, conformers=conformers)
-
-
-def _work_chunk(records: list[RawRecord]) -> list[MoleculeResult]:
-    return triage_records(
-        records,
-        _WORKER_ARGS["settings"],  # type: ignore[arg-type]
-        all_reasons=bool(_WORKER_ARGS["all_reasons"]),
-        gnn=_WORKER_ARGS["gnn"],  # type: ignore[arg-type]
-        with_conformers=bool(_WORKER_ARGS["conformers"]),
+    skipped = tuple(r.skip_reason for r in records if r.kind == "skip" and r.skip_reason)
+    results = triage_records(
+        records, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=with_conformers
     )
+    return skipped, results
 
 
 def resolve_workers(settings: TriageSettings) -> int:
     """Worker processes to use: ``settings.n_workers`` or, when 0, the usable CPU count."""
     return settings.n_workers or usable_cores()
+
+
+def default_executor(settings: TriageSettings, *, gnn: bool = False) -> Executor:
+    """This process for one worker, else a forkserver pool with RDKit (and torch) preloaded."""
+    n_workers = resolve_workers(settings)
+    if n_workers == 1:
+        return SerialExecutor()
+    preload = ["molecules.triage", "molecules.worker_preload"]
+    if gnn:  # GNN filters: load DeepChem and torch once, in the forkserver
+        preload.append("molecules.gnn.worker_preload")
+    return ProcessExecutor(n_workers, preload=preload)
 
 
 def mark_duplicates(results: list[MoleculeResult], seen: set[str]) -> list[MoleculeResult]:
@@ -246,6 +259,19 @@ def mark_duplicates(results: list[MoleculeResult], seen: set[str]) -> list[Molec
     return out
 
 
+def check_triage_settings(settings: TriageSettings) -> None:
+    """Fail before any work on settings that cannot be used.
+
+    Raises:
+        FilterConfigError: an unusable filter setting (e.g. invalid SMARTS) or an unknown
+            descriptor in ``report_descriptors``.
+    """
+    validate_filter_settings(settings)
+    for name in settings.report_descriptors:
+        if name not in DESCRIPTOR_NAMES:
+            raise FilterConfigError(f"unknown descriptor {name!r} in report_descriptors")
+
+
 def triage_library(
     path: Path | str,
     settings: TriageSettings,
@@ -256,9 +282,9 @@ def triage_library(
     smiles_column: str | None = None,
     name_column: str | None = None,
     progress: ProgressCallback | None = None,
-    start_method: str = "forkserver",
+    executor: Executor | None = None,
 ) -> Iterator[TriageChunk]:
-    """Triage a library file chunk by chunk.
+    """Triage a library file chunk by chunk: the one triage driver (CLI, API and flows).
 
     Args:
         path: SMILES (``.smi``), CSV/TSV or SDF file, each optionally ``.gz``.
@@ -271,12 +297,9 @@ def triage_library(
         with_conformers: embed a lowest-energy MMFF94 conformer for passed molecules.
         smiles_column, name_column: CSV columns (default: the ``smiles`` column, no names).
         progress: called with the cumulative summary after every chunk.
-        start_method: multiprocessing start method of the workers (``settings.n_workers``
-            != 1). The default ``"forkserver"`` forks workers from a clean server process
-            that has RDKit and the filter caches loaded (safe in threaded callers such as
-            Prefect tasks). Like ``"spawn"``, it re-imports the caller's ``__main__``
-            module, so a script must guard its entry point with
-            ``if __name__ == "__main__":``; ``"fork"`` needs no guard.
+        executor: runs :func:`triage_chunk` over the chunks (default
+            :func:`default_executor`: ``settings.n_workers`` processes). Chunks come back in
+            input order, at most a few in flight per worker, so memory stays flat.
 
     Yields:
         :class:`TriageChunk` in input order; at least one (empty) chunk for an empty file.
@@ -286,77 +309,33 @@ def triage_library(
             (corruption found later in a gzip stream is raised when it is reached).
         FilterConfigError: an unusable filter setting (e.g. invalid SMARTS).
     """
-    validate_filter_settings(settings)
-    for name in settings.report_descriptors:
-        if name not in DESCRIPTOR_NAMES:
-            raise FilterConfigError(f"unknown descriptor {name!r} in report_descriptors")
+    check_triage_settings(settings)
     records = read_library(path, smiles_column=smiles_column, name_column=name_column)
+    executor = executor or default_executor(settings, gnn=gnn is not None)
+    work = partial(
+        triage_chunk,
+        settings=settings,
+        all_reasons=all_reasons,
+        gnn=gnn,
+        with_conformers=with_conformers,
+    )
     counter = SummaryCounter()
     start = time.perf_counter()
     seen: set[str] = set()
-
-    def emit(index: int, chunk: list[RawRecord], results: list[MoleculeResult]) -> TriageChunk:
-        for record in chunk:
-            if record.kind == "skip" and record.skip_reason:
-                counter.skipped[record.skip_reason] += 1
+    index = -1
+    chunks = iter_record_chunks(records, settings.chunk_size)
+    for index, (skipped, results) in enumerate(executor.map(work, chunks)):
+        for reason in skipped:
+            counter.skipped[reason] += 1
         marked = mark_duplicates(results, seen)
         for r in marked:
             counter.add(r)
         summary = counter.snapshot(time.perf_counter() - start)
         if progress is not None:
             progress(summary)
-        return TriageChunk(index, tuple(marked), summary)
-
-    chunks = iter_record_chunks(records, settings.chunk_size)
-    n_workers = resolve_workers(settings)
-    if n_workers == 1:
-        produced: Iterator[TriageChunk] = (
-            emit(index, chunk, triage_records(
-                chunk, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=with_conformers
-            ))
-            for index, chunk in enumerate(chunks)
-        )  # fmt: skip
-    else:
-        init_args = (settings, all_reasons, gnn, with_conformers)
-        produced = _run_pool(chunks, n_workers, start_method, emit, init_args)
-    any_chunk = False
-    for triaged in produced:
-        any_chunk = True
-        yield triaged
-    if not any_chunk:
+        yield TriageChunk(index, tuple(marked), summary)
+    if index < 0:
         yield TriageChunk(0, (), counter.snapshot(time.perf_counter() - start))
-
-
-def _run_pool(
-    chunks: Iterator[list[RawRecord]],
-    n_workers: int,
-    start_method: str,
-    emit: Callable[[int, list[RawRecord], list[MoleculeResult]], TriageChunk],
-    init_args: tuple[TriageSettings, bool, GNNPredictor | None, bool],
-) -> Iterator[TriageChunk]:
-    """Fan chunks out to ``n_workers`` processes, ``2 * n_workers`` in flight, in order."""
-    context = get_context(start_method)
-    if start_method == "forkserver":
-        preload = ["molecules.triage", "molecules.worker_preload"]
-        if init_args[2] is not None:  # GNN filters: load DeepChem and torch once
-            preload.append("molecules.gnn.worker_preload")
-        context.set_forkserver_preload(preload)
-    pending: deque[tuple[int, list[RawRecord], Future[list[MoleculeResult]]]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=init_args
-    ) as pool:
-        try:
-            for index, chunk in enumerate(chunks):
-                pending.append((index, chunk, pool.submit(_work_chunk, chunk)))
-                if len(pending) >= 2 * n_workers:
-                    i, c, fut = pending.popleft()
-                    yield emit(i, c, fut.result())
-            while pending:
-                i, c, fut = pending.popleft()
-                yield emit(i, c, fut.result())
-        finally:  # consumer stopped early or an error: do not run the queued chunks
-            for _, _, fut in pending:
-                fut.cancel()
 
 
 def triage_smiles(
@@ -368,7 +347,7 @@ def triage_smiles(
     with_conformers: bool = False,
 ) -> list[MoleculeResult]:
     """Triage in-memory SMILES in this process (duplicates marked); for small batches."""
-    validate_filter_settings(settings)
+    check_triage_settings(settings)
     records = [RawRecord(i, "smiles", s) for i, s in enumerate(smiles, start=1)]
     results = triage_records(
         records, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=with_conformers

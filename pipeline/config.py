@@ -57,10 +57,20 @@ class FlowSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    engine: Literal["local", "prefect"] = Field(
+        default="local",
+        description="how `qdp campaign` and `qdp demo` run: in this process, or as the "
+        "Prefect flow campaign_flow (same driver, oracle calls as tasks)",
+    )
     task_runner: Literal["threads", "processes", "dask"] = "threads"
     max_workers: int = Field(default=2, ge=1)
     dask_address: str | None = None
-    quantum_concurrency: int = Field(default=2, ge=1)
+    quantum_concurrency: int = Field(
+        default=2, ge=1, description="slots of the qdp-quantum limit when it is first created"
+    )
+    task_timeout_seconds: float | None = Field(
+        default=3600.0, gt=0, description="a quantum or triage task running longer fails"
+    )
 
 
 class Settings(BaseSettings):

@@ -1,22 +1,16 @@
-"""Domain exceptions of qdp. Interfaces turn them into one-line messages and exit codes."""
+"""Domain exceptions of the pipeline. The root, :class:`QdpError`, and
+:class:`InputFileError` are those of :mod:`molecules.errors` (one tree for all of qdp);
+interfaces turn any of them into one line and the class's exit code."""
 
 from __future__ import annotations
 
+from molecules.errors import InputFileError, QdpError
 
-class QdpError(Exception):
-    """Base class of every error qdp raises on purpose."""
-
-    exit_code = 1
+__all__ = ["InputFileError", "QdpError", "SettingsError", "StoreError"]
 
 
 class SettingsError(QdpError):
     """A setting is unknown or invalid; the message names the key, value and what is allowed."""
-
-    exit_code = 2
-
-
-class InputFileError(QdpError):
-    """An input file is missing, unreadable or of an unsupported format."""
 
     exit_code = 2
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from molecules.executors import Executor, SerialExecutor
 from surrogates.acquisition import AcquisitionContext, acquisition_scores, maxmin_pick, select_batch
 from surrogates.base import BaseSurrogate, FeatureSet, make_surrogate
 from surrogates.campaign_state import (
@@ -164,20 +165,34 @@ def plan_round(
     )
 
 
-def evaluate_pending(state: CampaignState, oracle: Oracle, store: CampaignStore) -> CampaignState:
-    """Send the pending SMILES to the oracle in chunks, recording every outcome as it comes.
+def evaluate_pending(
+    state: CampaignState,
+    oracle: Oracle,
+    store: CampaignStore,
+    executor: Executor | None = None,
+) -> CampaignState:
+    """Send the pending SMILES to the oracle in chunks of ``oracle_chunk_size``, recording
+    every outcome as its chunk comes back (in order).
+
+    Args:
+        executor: runs ``oracle.evaluate`` over the chunks (default: in this process; the
+            flows run each chunk as a Prefect task under the quantum concurrency limit).
 
     Raises:
-        OracleError: the oracle returned the wrong number of results or other SMILES.
+        OracleError: the oracle answered other SMILES, or another number of them, than asked.
     """
     cfg = CampaignSettings.model_validate(state.campaign)
     round_index = len(state.rounds) - 1
     pending = state.pending()
-    for start in range(0, len(pending), cfg.oracle_chunk_size):
-        chunk = pending[start : start + cfg.oracle_chunk_size]
-        results = oracle.evaluate(chunk)
+    step = cfg.oracle_chunk_size
+    chunks = [pending[start : start + step] for start in range(0, len(pending), step)]
+    answers = (executor or SerialExecutor()).map(oracle.evaluate, chunks)
+    for chunk, results in zip(chunks, answers, strict=False):
         if len(results) != len(chunk) or [r.smiles for r in results] != chunk:
-            raise OracleError(f"oracle answered {len(results)} results for {len(chunk)} SMILES")
+            raise OracleError(
+                f"oracle answered {len(results)} results for {len(chunk)} SMILES "
+                f"(asked {chunk[:3]}..., got {[r.smiles for r in results][:3]}...)"
+            )
         for res in results:
             ev = Evaluation(smiles=res.smiles, round=round_index, value=res.value, error=res.error)
             state = state.with_evaluation(ev)
@@ -196,6 +211,8 @@ def run_campaign(
     surrogate_factory: SurrogateFactory = make_surrogate,
     pool_features: FeatureSet | None = None,
     max_new_rounds: int | None = None,
+    executor: Executor | None = None,
+    on_round: Callable[[CampaignState], None] | None = None,
 ) -> CampaignState:
     """Run (or resume) a campaign until it stops; returns the final state.
 
@@ -212,7 +229,10 @@ def run_campaign(
         surrogate_factory: builds unfitted surrogates (one per round).
         pool_features: the pool already featurized by the surrogate (else featurized here).
         max_new_rounds: stop returning after choosing this many batches in this call (the
-            state stays ``running``; for stepwise drivers and tests).
+            state stays ``running``; for stepwise drivers and scheduled runs).
+        executor: runs the oracle chunks (see :func:`evaluate_pending`).
+        on_round: called with the state after each batch's oracle results are in (e.g. to
+            publish a progress table).
 
     Raises:
         CampaignError: pool or settings differ from the stored campaign.
@@ -234,7 +254,9 @@ def run_campaign(
     new_rounds = 0
     while True:
         if state.pending():
-            state = evaluate_pending(state, oracle, store)
+            state = evaluate_pending(state, oracle, store, executor)
+            if on_round is not None:
+                on_round(state)
         reason = stop_reason(state)
         if reason is not None:
             state = state.finished(reason)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from molecules.errors import QdpError
 
-class SurrogateError(Exception):
+
+class SurrogateError(QdpError):
     """Base class of every error raised by :mod:`surrogates`."""
 
 

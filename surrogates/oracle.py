@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
+from molecules.errors import InputFileError
 from surrogates.errors import OracleError
 
 
@@ -63,34 +64,49 @@ class LookupOracle:
         smiles_column: str = "smiles",
         *,
         on_duplicate: Literal["error", "mean", "first"] = "error",
+        normalize: Callable[[str], str | None] | None = None,
     ) -> LookupOracle:
-        """Read ``smiles_column`` and ``value_column`` from a CSV; blank values become failures.
+        """The one lookup-table reader: ``smiles_column`` and ``value_column`` of a CSV.
 
-        SMILES are stripped of surrounding whitespace. A SMILES listed twice with different
-        values raises (``error``), takes the mean of its values (``mean``) or keeps the first.
+        SMILES are stripped of surrounding whitespace and, with ``normalize`` (e.g. the
+        standardized canonical SMILES that triage gives a molecule), keyed by its answer;
+        rows it maps to ``None`` (unparsable SMILES) are skipped. Blank values become
+        failures. A molecule listed twice with different values raises (``error``), takes
+        the mean of its values (``mean``) or keeps the first (``first``).
 
         Raises:
-            OracleError: a column is missing, or a conflicting duplicate under ``error``.
+            InputFileError: the file cannot be read or lacks a column.
+            OracleError: a conflicting duplicate under ``on_duplicate="error"``.
         """
         values: dict[str, float | None] = {}
         repeats: dict[str, list[float]] = {}
-        with open(path, newline="") as handle:
+        try:
+            handle = open(path, newline="")  # noqa: SIM115 (closed by the with below)
+        except OSError as exc:
+            raise InputFileError(f"lookup oracle file {path}: {exc.strerror}") from None
+        with handle:
             reader = csv.DictReader(handle)
             missing = {smiles_column, value_column} - set(reader.fieldnames or ())
             if missing:
-                raise OracleError(f"{path}: missing column(s) {sorted(missing)}")
+                raise InputFileError(
+                    f"lookup oracle file {path}: missing column(s) {sorted(missing)}; "
+                    f"it has {reader.fieldnames}"
+                )
             for row in reader:
-                smi = row[smiles_column].strip()
-                raw = row[value_column].strip()
-                value = float(raw) if raw else None
-                if smi not in values:
-                    values[smi] = value
-                    repeats[smi] = [] if value is None else [value]
+                smi = (row[smiles_column] or "").strip()
+                key = normalize(smi) if normalize is not None else smi
+                if key is None:
                     continue
-                if values[smi] != value and on_duplicate == "error":
+                raw = (row[value_column] or "").strip()
+                value = float(raw) if raw else None
+                if key not in values:
+                    values[key] = value
+                    repeats[key] = [] if value is None else [value]
+                    continue
+                if values[key] != value and on_duplicate == "error":
                     raise OracleError(f"{path}: {smi!r} has two different values")
                 if value is not None:
-                    repeats[smi].append(value)
+                    repeats[key].append(value)
         if on_duplicate == "mean":
             values = {s: (float(np.mean(v)) if v else None) for s, v in repeats.items()}
         return cls(values)

@@ -7,22 +7,16 @@ additionally catches truncated, swapped or tampered files before any of them is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
+from molecules.hashing import sha256_file
 from surrogates.errors import WeightsIntegrityError
 
 MANIFEST_NAME = "manifest.json"
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+__all__ = ["MANIFEST_NAME", "sha256_file", "verify_manifest", "write_manifest"]
 
 
 def write_manifest(directory: Path, files: list[Path]) -> Path:

@@ -142,7 +142,7 @@ def test_resume_after_kill_repeats_no_oracle_call(tmp_path: Path) -> None:
     job = job_for(library, ESOL, COLUMN, settings)
     oracle = lookup_oracle_from_csv(ESOL, COLUMN)
     report = run_campaign_job(
-        settings, store, resume_id=campaign_id, oracle_factory=lambda _job: oracle
+        settings, store, campaign_id=campaign_id, oracle_factory=lambda _job: oracle
     )
     assert not before & set(oracle.calls), "a finished oracle call was repeated"
     assert report["status"] == "finished"

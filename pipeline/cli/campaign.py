@@ -1,37 +1,89 @@
-"""``qdp campaign``: run or resume an active-learning campaign."""
+"""``qdp campaign``: run or resume an active-learning campaign.
+
+:func:`execute_campaign` is shared with ``qdp demo``: both call the one campaign driver,
+``pipeline.services.campaigns.run_campaign_job``, here in this process (``[flows] engine =
+"local"``) or through the Prefect flow ``campaign_flow`` (``engine = "prefect"``), which the
+CLI finds through the ``qdp.flows`` entry point instead of importing ``flows/``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.cli.plugins import load_entry_point
+from pipeline.config import Settings
 from pipeline.store import open_store
 
-DEFAULT_LIBRARY = Path(__file__).resolve().parents[2] / "data" / "demo_library.smi"
+
+def execute_campaign(
+    settings: Settings,
+    config: Path | None,
+    *,
+    campaign_id: str | None,
+    library: Path,
+    oracle: str,
+    triage: bool,
+    campaign_overrides: dict[str, Any],
+    surrogate_overrides: dict[str, Any],
+    say: Any,
+) -> dict[str, Any]:
+    """Run or resume the campaign with the engine of ``settings.flows.engine``."""
+    if settings.flows.engine == "prefect":
+        run_flow = load_entry_point("qdp.flows", "campaign")
+        return run_flow(
+            config=None if config is None else str(config),
+            campaign_id=campaign_id,
+            library=str(library),
+            oracle=oracle,
+            triage=triage,
+            campaign=campaign_overrides,
+            surrogate=surrogate_overrides,
+        )
+    from pipeline.services.campaigns import prepare_job, run_campaign_job
+
+    store = open_store(settings)
+    try:
+        job = None
+        if campaign_id is None or store.get_campaign(campaign_id) is None:
+            job = prepare_job(
+                settings,
+                store,
+                library=library,
+                oracle=oracle,
+                triage=triage,
+                campaign_overrides=campaign_overrides,
+                surrogate_overrides=surrogate_overrides,
+            )
+            say(f"pool: {len(job.pool)} molecules from {library.name}" + (" after triage" * triage))
+        return run_campaign_job(settings, store, job=job, campaign_id=campaign_id, on_event=say)
+    finally:
+        store.close()
 
 
 def campaign(
     library: Annotated[
-        Path, typer.Option(help="Candidate library (SMILES/CSV/SDF).")
-    ] = DEFAULT_LIBRARY,
+        Path | None, typer.Option(help="Candidate library (SMILES/CSV/SDF); default: the demo's.")
+    ] = None,
     oracle: Annotated[str, typer.Option(help="'vqe' or 'lookup:FILE.csv'.")] = "vqe",
     target: Annotated[
-        str | None, typer.Option(help="Property to optimise [campaign.target].")
+        str | None, typer.Option(help="Property to optimise (campaign.target).")
     ] = None,
     maximize: Annotated[
-        bool | None, typer.Option("--maximize/--minimize", help="Direction [campaign.maximize].")
+        bool | None, typer.Option("--maximize/--minimize", help="Direction (campaign.maximize).")
     ] = None,
     surrogate: Annotated[
-        Literal["dmpnn", "rf", "gp"] | None, typer.Option(help="Surrogate model [surrogate.kind].")
+        Literal["dmpnn", "rf", "gp"] | None, typer.Option(help="Surrogate model (surrogate.kind).")
     ] = None,
     acquisition: Annotated[
         Literal["greedy", "ucb", "ei", "pi", "thompson", "random"] | None,
-        typer.Option(help="Acquisition function [campaign.acquisition]."),
+        typer.Option(help="Acquisition function (campaign.acquisition)."),
     ] = None,
     init_size: Annotated[
         str | None, typer.Option(help="Initial batch: N or P% of the pool.")
@@ -42,66 +94,70 @@ def campaign(
     no_triage: Annotated[
         bool, typer.Option("--no-triage", help="Use every valid molecule.")
     ] = False,
-    seed: Annotated[int | None, typer.Option(help="Random seed [campaign.seed].")] = None,
-    resume: Annotated[str | None, typer.Option(help="Resume the campaign with this id.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (campaign.seed).")] = None,
+    resume: Annotated[
+        str | None, typer.Option(help="Resume the stored campaign with this id.")
+    ] = None,
+    campaign_id: Annotated[
+        str | None, typer.Option("--id", help="Create this campaign, or resume it if stored.")
+    ] = None,
+    engine: Annotated[
+        Literal["local", "prefect"] | None,
+        typer.Option(help="Run here or as the Prefect flow (flows.engine)."),
+    ] = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run (or --resume) an active-learning campaign; every oracle result is stored at once."""
-    from pipeline.services.campaigns import CampaignJob, build_pool, resolve_size, run_campaign_job
+    from pipeline.services.campaigns import CampaignNotFoundError
 
     settings = settings_from(config)
-    store = open_store(settings)
+    if engine is not None:
+        settings = settings.model_copy(
+            update={"flows": settings.flows.model_copy(update={"engine": engine})}
+        )
     console = Console(stderr=True)
-    say = (lambda _m: None) if as_json else console.print
-    try:
-        job = None
-        if resume is None:
-            pool = build_pool(library, settings, store, triage=not no_triage)
-            say(
-                f"pool: {len(pool)} molecules from {library.name}"
-                + ("" if no_triage else " after triage")
-            )
-            overrides = {
-                "target": target,
-                "maximize": maximize,
-                "acquisition": acquisition,
-                "rounds": rounds,
-                "budget": budget,
-                "seed": seed,
-                "init_size": init_size and resolve_size(init_size, len(pool), "--init-size"),
-                "batch_size": batch_size and resolve_size(batch_size, len(pool), "--batch-size"),
-            }
-            campaign_settings = settings.campaign.model_validate(
-                {
-                    **settings.campaign.model_dump(),
-                    **{k: v for k, v in overrides.items() if v is not None},
-                }
-            )
-            surrogate_settings = settings.surrogate.model_validate(
-                {**settings.surrogate.model_dump(), **({"kind": surrogate} if surrogate else {})}
-            )
-            job = CampaignJob(
-                library=str(library.resolve()),
-                oracle=oracle,
-                triage=not no_triage,
-                pool=tuple(pool),
-                campaign=campaign_settings,
-                surrogate=surrogate_settings,
-            )
-        report = run_campaign_job(settings, store, job=job, resume_id=resume, on_event=say)
-    finally:
-        store.close()
+    say = (lambda _m: None) if as_json else (lambda m: console.print(escape(m)))
+    from pipeline.paths import data_file
+
+    if resume is not None:
+        store = open_store(settings)
+        try:
+            if store.get_campaign(resume) is None:
+                raise CampaignNotFoundError(f"no campaign {resume!r} in the store")
+        finally:
+            store.close()
+    report = execute_campaign(
+        settings,
+        config,
+        campaign_id=resume or campaign_id,
+        library=library or data_file("demo_library.smi"),
+        oracle=oracle,
+        triage=not no_triage,
+        campaign_overrides={
+            "target": target,
+            "maximize": maximize,
+            "acquisition": acquisition,
+            "rounds": rounds,
+            "budget": budget,
+            "seed": seed,
+            "init_size": init_size,
+            "batch_size": batch_size,
+        },
+        surrogate_overrides={"kind": surrogate} if surrogate else {},
+        say=say,
+    )
     if as_json:
         print_json(report)
         return
-    _print_report(report)
+    print_campaign_report(report)
 
 
-def _print_report(report: dict) -> None:
+def print_campaign_report(report: dict[str, Any]) -> None:
+    """The per-round table and the best molecules found, on stdout."""
     console = Console()
     console.print(
-        f"campaign [bold]{report['campaign_id']}[/bold]: {report['status']} "
+        f"campaign [bold]{escape(report['campaign_id'])}[/bold]: {report['status']} "
         f"({report['stop_reason']}); {len(report['evaluated'])} oracle calls"
     )
     rounds = Table("round", "strategy", "chosen", "n_train", "batch RMSE", "best value")
@@ -118,9 +174,9 @@ def _print_report(report: dict) -> None:
             "" if best is None else f"{best:.4f}",
         )
     console.print(rounds)
-    top = Table("SMILES", report["target"], title="best found")
+    top = Table("SMILES", escape(report["target"]), title="best found")
     for e in report["best"]:
-        top.add_row(e["smiles"], f"{e['value']:.4f}")
+        top.add_row(escape(e["smiles"]), f"{e['value']:.4f}")
     console.print(top)
     if report["model_version"]:
         console.print(

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from pipeline.cli.plugins import load_entry_point
+
 
 def serve_flows(
     file: Annotated[
-        Path | None, typer.Option("--file", help="Deployment file (default: prefect.yaml).")
+        Path | None, typer.Option("--file", help="Deployment file (default: the shipped one).")
     ] = None,
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Serve just this deployment (repeatable).")
@@ -18,6 +20,7 @@ def serve_flows(
     limit: Annotated[int | None, typer.Option(help="Most flow runs at once.")] = None,
 ) -> None:
     """Serve the scheduled Prefect deployments (campaign round, retrain, inbox triage)."""
-    from flows.deployments import DEFAULT_PREFECT_YAML, serve_deployments
+    from pipeline.paths import shipped_file
 
-    serve_deployments(file or DEFAULT_PREFECT_YAML, only, limit)
+    serve = load_entry_point("qdp.flows", "serve")
+    serve(file or shipped_file("prefect.yaml"), only, limit)

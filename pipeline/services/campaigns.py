@@ -1,5 +1,11 @@
-"""Active-learning campaigns over the store: build the pool, pick the oracle, run or resume
-the loop of ``surrogates.campaign``, report per-round metrics, register the final model."""
+"""Active-learning campaigns over the store — the one campaign driver.
+
+:func:`run_campaign_job` runs or resumes a campaign: the loop of ``surrogates.campaign`` with
+the oracle named by the job, every outcome stored as it arrives, the final surrogate
+registered. ``qdp campaign``, ``qdp demo`` and ``flows.campaign.campaign_flow`` all call it;
+they differ only in settings and in the executor that runs the oracle calls (this process,
+or one Prefect task per call under the ``qdp-quantum`` concurrency limit).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
+from molecules.executors import Executor
 from molecules.io import read_library
 from pipeline.config import Settings
 from pipeline.errors import QdpError, SettingsError
 from pipeline.services.campaign_store import SqlCampaignStore
-from pipeline.services.oracles import canonical_smiles, lookup_oracle_from_csv, parse_oracle_spec
+from pipeline.services.oracles import OracleRef, canonical_smiles, parse_oracle_spec
 from pipeline.services.surrogate_models import held_out_metrics, train_and_register
 from pipeline.services.triage import run_triage
 from pipeline.store import Store, content_hash
 from surrogates.campaign import run_campaign
 from surrogates.campaign_state import CampaignState
+from surrogates.errors import CampaignError
 from surrogates.metrics import regression_metrics
 from surrogates.oracle import Oracle
 from surrogates.settings import CampaignSettings, SurrogateSettings
@@ -65,15 +74,23 @@ class CampaignJob:
         )
 
 
-def build_pool(library: Path, settings: Settings, store: Store, *, triage: bool) -> list[str]:
-    """Distinct standardized SMILES of the library: those passing triage, or all valid ones."""
+def build_pool(
+    library: Path,
+    settings: Settings,
+    store: Store,
+    *,
+    triage: bool,
+    executor: Executor | None = None,
+) -> list[str]:
+    """Distinct standardized SMILES of the library: those passing triage (stored, run by
+    ``executor``), or all valid ones."""
     pool: dict[str, None] = {}
     if triage:
 
         def collect(chunk) -> None:  # type: ignore[no-untyped-def]
             pool.update((r.smiles, None) for r in chunk.results if r.passed and r.smiles)
 
-        run_triage(library, settings, store, on_chunk=collect)
+        run_triage(library, settings, store, on_chunk=collect, executor=executor)
     else:
         for record in read_library(library):
             smiles = canonical_smiles(record.text) if record.kind == "smiles" else None
@@ -93,17 +110,6 @@ def resolve_size(value: str, pool_size: int, name: str) -> int:
     if count < 1:
         raise SettingsError(f"invalid {name} {value!r}: must select at least one molecule")
     return count
-
-
-def make_oracle(spec: str, target: str, settings: Settings, store: Store) -> Oracle:
-    """The oracle named by ``spec`` (``vqe`` or ``lookup:FILE``)."""
-    kind, path = parse_oracle_spec(spec)
-    if kind == "lookup":
-        assert path is not None
-        return lookup_oracle_from_csv(path, target)
-    from pipeline.services.vqe_oracle import VQEOracle
-
-    return VQEOracle(store, settings.quantum, target, settings.triage)
 
 
 def round_metrics(state: CampaignState) -> list[dict[str, Any]]:
@@ -165,36 +171,118 @@ def register_final_model(
     return registered.record.id
 
 
+def prepare_job(
+    settings: Settings,
+    store: Store,
+    *,
+    library: Path,
+    oracle: str,
+    triage: bool = True,
+    campaign_overrides: dict[str, Any] | None = None,
+    surrogate_overrides: dict[str, Any] | None = None,
+    executor: Executor | None = None,
+) -> CampaignJob:
+    """A new campaign's job: the pool (triaged by ``executor`` and stored, unless
+    ``triage`` is false) and the settings with the given overrides applied.
+
+    ``init_size`` and ``batch_size`` overrides may be ``"N"`` or ``"P%"`` of the pool.
+
+    Raises:
+        SettingsError: an override is invalid (the message names it).
+        QdpError: no molecule of the library is left for the pool.
+    """
+    parse_oracle_spec(oracle)  # a bad oracle name fails before any triage work
+    pool = build_pool(library, settings, store, triage=triage, executor=executor)
+    overrides = {k: v for k, v in (campaign_overrides or {}).items() if v is not None}
+    for name in ("init_size", "batch_size"):
+        if isinstance(overrides.get(name), str):
+            option = "--" + name.replace("_", "-")
+            overrides[name] = resolve_size(overrides[name], len(pool), option)
+    try:
+        campaign = CampaignSettings.model_validate({**settings.campaign.model_dump(), **overrides})
+        surrogate = SurrogateSettings.model_validate(
+            {**settings.surrogate.model_dump(), **(surrogate_overrides or {})}
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SettingsError(f"invalid campaign setting {where}: {first['msg']}") from None
+    return CampaignJob(
+        library=str(Path(library).resolve()),
+        oracle=oracle,
+        triage=triage,
+        pool=tuple(pool),
+        campaign=campaign,
+        surrogate=surrogate,
+    )
+
+
+def resolve_job(
+    store: Store, campaign_id: str | None, job: CampaignJob | None
+) -> tuple[str, CampaignJob]:
+    """The campaign to run: the stored one named ``campaign_id`` (resumed as it was
+    started), else ``job`` as a new campaign under ``campaign_id`` or a fresh random id.
+
+    Raises:
+        CampaignNotFoundError: ``campaign_id`` is not in the store and no ``job`` is given.
+    """
+    if campaign_id is not None:
+        stored = store.get_campaign(campaign_id)
+        if stored is not None:
+            return campaign_id, CampaignJob.from_dict(stored.settings)
+        if job is None:
+            raise CampaignNotFoundError(f"no campaign {campaign_id!r} in the store")
+    if job is None:
+        raise CampaignError("give a campaign job, or the id of a stored campaign to resume")
+    return campaign_id or uuid.uuid4().hex[:12], job
+
+
 def run_campaign_job(
     settings: Settings,
     store: Store,
     *,
     job: CampaignJob | None = None,
-    resume_id: str | None = None,
+    campaign_id: str | None = None,
+    executor: Executor | None = None,
     oracle_factory: Callable[[CampaignJob], Oracle] | None = None,
     on_event: Callable[[str], None] | None = None,
+    on_round: Callable[[CampaignState, CampaignJob], None] | None = None,
+    max_new_rounds: int | None = None,
 ) -> dict[str, Any]:
-    """Run a new campaign (``job``) or resume one (``resume_id``); returns the JSON report.
+    """Run a new campaign (``job``) or resume a stored one (``campaign_id``); returns the
+    ``qdp campaign --json`` report.
 
     Every oracle result is stored as it arrives, so a killed run resumes where it stopped.
+
+    Args:
+        job: what to run, for a new campaign (ignored when ``campaign_id`` is stored).
+        campaign_id: resume this campaign if stored, else create it from ``job``.
+        executor: runs the oracle chunks (default: this process).
+        oracle_factory: builds the oracle from the job (default: the oracle the job names,
+            as a picklable :class:`~pipeline.services.oracles.OracleRef`).
+        on_event: receives one line per chosen batch, oracle result and finish.
+        on_round: called with the state and job after each batch's results are in.
+        max_new_rounds: choose at most this many new batches in this call (scheduled runs).
     """
-    if resume_id is not None:
-        stored = store.get_campaign(resume_id)
-        if stored is None:
-            raise CampaignNotFoundError(f"no campaign {resume_id!r} in the store")
-        job = CampaignJob.from_dict(stored.settings)
-        campaign_id = resume_id
-    else:
-        assert job is not None, "give a job or a campaign id to resume"
-        campaign_id = uuid.uuid4().hex[:12]
+    campaign_id, job = resolve_job(store, campaign_id, job)
+    if on_event is not None:
+        on_event(f"campaign {campaign_id}: {len(job.pool)} candidates, oracle {job.oracle}")
     oracle = (
         oracle_factory(job)
         if oracle_factory
-        else make_oracle(job.oracle, job.campaign.target, settings, store)
+        else OracleRef(job.oracle, job.campaign.target, settings)
     )
     persistence = SqlCampaignStore(store, job.to_dict(), on_event)
     state = run_campaign(
-        campaign_id, list(job.pool), oracle, persistence, job.campaign, job.surrogate
+        campaign_id,
+        list(job.pool),
+        oracle,
+        persistence,
+        job.campaign,
+        job.surrogate,
+        executor=executor,
+        on_round=None if on_round is None else (lambda st: on_round(st, job)),
+        max_new_rounds=max_new_rounds,
     )
     model_version = register_final_model(state, job, settings, store)
     return campaign_report(state, job, model_version)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from molecules.executors import Executor
 from molecules.results import MoleculeResult, TriageChunk, TriageSummary
 from molecules.triage import triage_library
 from pipeline.config import Settings
@@ -113,6 +114,7 @@ def run_triage(
     progress: ProgressCallback | None = None,
     on_chunk: Callable[[TriageChunk], None] | None = None,
     with_conformers: bool = True,
+    executor: Executor | None = None,
 ) -> TriageSummary:
     """Triage ``path`` chunk by chunk, storing every chunk as soon as it is done.
 
@@ -120,7 +122,8 @@ def run_triage(
     been trained the GNN filters are skipped with a warning. Conformers are embedded for
     the molecules that pass unless ``with_conformers`` is false (tens of ms per molecule).
     ``out_csv`` receives the passed molecules; ``on_chunk`` sees
-    every stored chunk (e.g. to collect the passed SMILES as a campaign pool).
+    every stored chunk (e.g. to collect the passed SMILES as a campaign pool); ``executor``
+    runs the chunks (default: ``triage.n_workers`` processes; the flows pass Prefect tasks).
 
     Returns:
         The run's summary (counts, reasons, throughput).
@@ -145,6 +148,7 @@ def run_triage(
             with_conformers=with_conformers,
             smiles_column=smiles_column,
             progress=progress,
+            executor=executor,
         ):
             store_chunk(store, chunk, settings_hash, source=Path(path).name)
             if writer:

@@ -8,8 +8,6 @@ PostgreSQL through row locks.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +16,7 @@ from sqlalchemy import Engine, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from molecules.hashing import content_hash
 from pipeline.store.database import create_store_engine, current_revision, migrate
 from pipeline.store.models import (
     Base,
@@ -33,12 +32,6 @@ from pipeline.store.models import (
 )
 
 Row = Mapping[str, Any]
-
-
-def content_hash(payload: Any) -> str:
-    """sha256 hex digest of the canonical JSON of ``payload`` (sorted keys, no spaces)."""
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -259,10 +252,18 @@ class Store:
             return session.scalars(query).one()
 
     def latest_model(
-        self, kind: str | Sequence[str] | None = None, target: str | None = None
+        self,
+        kind: str | Sequence[str] | None = None,
+        target: str | None = None,
+        *,
+        accepted_only: bool = False,
     ) -> SurrogateModel | None:
-        """The newest model, optionally of one kind (or any of several) and one target."""
-        query = select(SurrogateModel).order_by(SurrogateModel.id.desc()).limit(1)
+        """The newest model, optionally of one kind (or any of several) and one target.
+
+        With ``accepted_only``, models whose quality gate failed (``metrics["accepted"]`` is
+        false) are skipped: the newest model that may be a default.
+        """
+        query = select(SurrogateModel).order_by(SurrogateModel.id.desc())
         if isinstance(kind, str):
             query = query.where(SurrogateModel.kind == kind)
         elif kind is not None:
@@ -270,7 +271,12 @@ class Store:
         if target is not None:
             query = query.where(SurrogateModel.target == target)
         with self.session() as session:
-            return session.scalars(query).first()
+            if not accepted_only:
+                return session.scalars(query.limit(1)).first()
+            for model in session.scalars(query):
+                if (model.metrics or {}).get("accepted", True) is not False:
+                    return model
+            return None
 
     def find_model(
         self, kind: str, target: str, training_set_hash: str, hyperparameters: Row

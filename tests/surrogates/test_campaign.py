@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from molecules.errors import InputFileError
 from surrogates import (
     CampaignError,
     CampaignSettings,
@@ -228,7 +229,13 @@ def test_lookup_oracle_from_csv(tmp_path) -> None:  # type: ignore[no-untyped-de
     oracle = LookupOracle.from_csv(path, "v", on_duplicate="mean")
     res = oracle.evaluate(["CCO", "CCN", "CCC"])
     assert res[0].value == 2.0 and res[1].error and res[2].error and not res[2].ok
-    with pytest.raises(OracleError, match="missing"):
+    with pytest.raises(InputFileError, match="missing"):
         LookupOracle.from_csv(path, "w")
+    with pytest.raises(InputFileError, match="No such file"):
+        LookupOracle.from_csv(tmp_path / "absent.csv", "v")
+    canonical = LookupOracle.from_csv(
+        path, "v", on_duplicate="mean", normalize=lambda s: None if s == "CCN" else s + "!"
+    )
+    assert len(canonical) == 1 and canonical.evaluate(["CCO!"])[0].value == 2.0
     with pytest.raises(ValueError):
         OracleResult("C")
