@@ -3,9 +3,9 @@
 Every failure raises :class:`molecules.errors.MoleculeParseError` carrying a short stable
 reason string; the triage driver records it on the molecule's result. Reasons:
 
-``empty_smiles``, ``non_utf8``, ``too_long``, ``invalid_smiles``, ``invalid_molblock``,
-``sanitization_failed``, ``radical``, ``multi_component``, ``standardization_failed``,
-``inchi_failed``.
+``empty_smiles``, ``non_utf8``, ``non_ascii``, ``too_long``, ``invalid_smiles``,
+``invalid_molblock``, ``sanitization_failed``, ``radical``, ``multi_component``,
+``standardization_failed``, ``inchi_failed``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,18 @@ def _has_surrogates(text: str) -> bool:
     return not text.isascii() and _SURROGATE.search(text) is not None
 
 
+def non_ascii_message(text: str) -> str | None:
+    """Why ``text`` is not a plain-ASCII SMILES (RDKit would drop such characters), or None.
+
+    RDKit skips characters it does not know, so ``CCＯ`` (a full-width O) would parse as
+    ethane: SMILES are plain ASCII, and anything else is refused.
+    """
+    if text.isascii():
+        return None
+    position, char = next((i, c) for i, c in enumerate(text) if not c.isascii())
+    return f"non-ASCII character U+{ord(char):04X} at position {position + 1} (SMILES are ASCII)"
+
+
 def parse_smiles(smiles: str, *, max_length: int = 2000) -> Chem.Mol:
     """Parse and sanitize one SMILES string.
 
@@ -55,13 +67,17 @@ def parse_smiles(smiles: str, *, max_length: int = 2000) -> Chem.Mol:
         max_length: longest accepted SMILES, characters.
 
     Raises:
-        MoleculeParseError: reason ``empty_smiles``, ``non_utf8``, ``too_long``,
-            ``invalid_smiles`` (syntax) or ``sanitization_failed`` (valence, aromaticity).
+        MoleculeParseError: reason ``empty_smiles``, ``non_utf8``, ``non_ascii``,
+            ``too_long``, ``invalid_smiles`` (syntax) or ``sanitization_failed`` (valence,
+            aromaticity).
     """
     if not smiles or not smiles.strip():
         raise MoleculeParseError("empty_smiles")
     if _has_surrogates(smiles):
         raise MoleculeParseError("non_utf8", "SMILES contains bytes that are not UTF-8")
+    non_ascii = non_ascii_message(smiles)
+    if non_ascii:
+        raise MoleculeParseError("non_ascii", non_ascii)
     if len(smiles) > max_length:
         raise MoleculeParseError("too_long", f"SMILES of {len(smiles)} > {max_length} chars")
     mol = Chem.MolFromSmiles(smiles, sanitize=False)

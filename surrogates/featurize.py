@@ -47,8 +47,12 @@ def mol_from_smiles(smiles: str, *, fingerprint_only: bool = False) -> Chem.Mol 
     hybridization, chirality and atropisomer clean-up, which Morgan's connectivity
     invariants (element, degree, H count, charge, isotope, ring membership, bond type) do
     not read: 40 % faster, the same fingerprint (both tested on the shipped data sets). Such
-    a molecule is for fingerprints only (DMPNN features read hybridization).
+    a molecule is for fingerprints only (DMPNN features read hybridization). Non-ASCII text
+    is rejected (None): RDKit would drop the characters it does not know and parse another
+    molecule (``CCＯ`` as ethane).
     """
+    if not smiles.isascii():
+        return None
     if _EXPLICIT_H.search(smiles):
         return Chem.MolFromSmiles(smiles)
     if not fingerprint_only:
@@ -93,7 +97,7 @@ def parse_each(
     return mols, positions, rejected
 
 
-def parse_smiles(smiles: Sequence[str], *, fingerprint_only: bool = False) -> list[Chem.Mol]:
+def parse_smiles_list(smiles: Sequence[str], *, fingerprint_only: bool = False) -> list[Chem.Mol]:
     """:func:`parse_each`, all or nothing: ``n`` RDKit molecules in input order.
 
     Raises:
@@ -116,7 +120,7 @@ def morgan_fingerprints(smiles: Sequence[str], radius: int = 2, n_bits: int = 20
     Returns:
         uint8 array of shape ``(n, n_bits)`` holding 0/1.
     """
-    return fingerprints_of(parse_smiles(smiles, fingerprint_only=True), radius, n_bits)
+    return fingerprints_of(parse_smiles_list(smiles, fingerprint_only=True), radius, n_bits)
 
 
 def fingerprints_of(mols: Sequence[Chem.Mol], radius: int = 2, n_bits: int = 2048) -> np.ndarray:

@@ -27,6 +27,7 @@ from pipeline.quantum.active_space import ActiveSpace, select_active_space
 from pipeline.quantum.circuits import ansatz_circuit, circuit_stats
 from pipeline.quantum.engines.ci_vector import CIVectorEngine
 from pipeline.quantum.geometry import MoleculeInput, build_mole, geometry_key
+from pipeline.quantum.guards import check_molecule
 from pipeline.quantum.hamiltonian import ActiveSpaceHamiltonian, active_space_hamiltonian
 from pipeline.quantum.properties import (
     HARDNESS_CONVENTION,
@@ -37,7 +38,7 @@ from pipeline.quantum.properties import (
     reactivity_descriptors,
 )
 from pipeline.quantum.scf import run_scf
-from pipeline.quantum.settings import QuantumSettings
+from pipeline.quantum.settings import GUARD_FIELDS, QuantumSettings
 from pipeline.quantum.solver import (
     MATCHES_CASCI_MHA,
     SectorSolution,
@@ -57,7 +58,7 @@ def settings_hash(settings: QuantumSettings, geometry_key: str) -> str:
     """sha256 of the canonical JSON of every result-affecting setting plus the geometry key."""
     payload = {
         "schema": RESULT_SCHEMA,
-        "settings": settings.model_dump(mode="json"),
+        "settings": settings.model_dump(mode="json", exclude=set(GUARD_FIELDS)),
         "geometry": geometry_key,
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
@@ -351,12 +352,15 @@ def compute_energy(
             EA and descriptors). With ``solvent="water"`` each gets its own ddCOSMO CASCI.
 
     Raises:
+        InputRejectedError: before any work, for what the method does not treat (metals, too
+            many basis functions or qubits, an absurd charge; see ``pipeline.quantum.guards``).
         GeometryError, SCFConvergenceError, ActiveSpaceError, AnsatzError: with the reason.
     """
     start = time.perf_counter()
     if isinstance(molecule, str):
         molecule = MoleculeInput.from_text(molecule)
     mol = build_mole(molecule, settings.basis)
+    check_molecule(mol, settings)
     scf = run_scf(mol, solvent=settings.solvent, max_cycles=settings.scf_max_cycles)
     space = select_active_space(
         scf.mf,

@@ -12,6 +12,15 @@ class QuantumError(QdpError):
 class GeometryError(QuantumError):
     """A molecule input cannot become a 3D geometry (bad SMILES, molblock or atoms)."""
 
+    exit_code = 2
+
+
+class InputRejectedError(QuantumError):
+    """The molecule or request is outside what the method treats (metals, size, charge);
+    refused before any work, so nothing is stored for it."""
+
+    exit_code = 2
+
 
 class SCFConvergenceError(QuantumError):
     """The mean-field calculation did not converge on any of the fallback paths."""
@@ -19,6 +28,8 @@ class SCFConvergenceError(QuantumError):
 
 class ActiveSpaceError(QuantumError):
     """The requested active space does not fit the molecule (orbitals, electrons or spin)."""
+
+    exit_code = 2
 
 
 class AnsatzError(QuantumError):

@@ -58,7 +58,11 @@ class MoleculeInput:
             path = Path(stripped)
             if not path.is_file():
                 raise GeometryError(f"SDF/MOL file not found: {path}")
-            return cls(molblock=path.read_text(), charge=charge, multiplicity=multiplicity)
+            try:
+                text = path.read_text()
+            except UnicodeDecodeError as exc:
+                raise GeometryError(f"{path} is not UTF-8 text: {exc.reason}") from None
+            return cls(molblock=text, charge=charge, multiplicity=multiplicity)
         if "M  END" in text or "V2000" in text or "V3000" in text:
             return cls(molblock=text, charge=charge, multiplicity=multiplicity)
         parts = [p for p in re.split(r"[;\n]", stripped) if p.strip()]
@@ -90,6 +94,11 @@ def embed_smiles(smiles: str) -> tuple[str, int]:
     from rdkit import Chem
     from rdkit.Chem import AllChem
 
+    from molecules.standardize import non_ascii_message
+
+    non_ascii = non_ascii_message(smiles)
+    if non_ascii:
+        raise GeometryError(f"cannot use SMILES {smiles!r}: {non_ascii}")
     mol = Chem.MolFromSmiles(smiles)
     if mol is None:
         raise GeometryError(f"RDKit cannot parse SMILES {smiles!r}")
@@ -103,16 +112,70 @@ def embed_smiles(smiles: str) -> tuple[str, int]:
     return _atoms_from_rdkit(mol)
 
 
-def _geometry_from_molblock(molblock: str) -> tuple[str, int]:
+def _read_molblock(molblock: str) -> object:
     from rdkit import Chem
 
-    first = molblock.split("$$$$")[0]
-    mol = Chem.MolFromMolBlock(first, removeHs=False)
+    mol = Chem.MolFromMolBlock(molblock.split("$$$$")[0], removeHs=False)
     if mol is None:
         raise GeometryError("RDKit cannot parse the SDF/MOL block")
     if mol.GetNumConformers() == 0:
         raise GeometryError("the SDF/MOL block has no coordinates")
-    return _atoms_from_rdkit(mol)
+    return mol
+
+
+def complete_hydrogens(molblock: str) -> tuple[str, int]:
+    """Add the hydrogens an SDF/MOL record leaves implicit, placed by RDKit (``addCoords``).
+
+    Heavy-atom coordinates are kept as given; without this a record with no explicit
+    hydrogens would be computed as a bare heavy-atom fragment (ethanol as C, C, O).
+
+    Returns:
+        ``(molblock, n_added)``: the record unchanged and 0 when nothing was missing.
+
+    Raises:
+        GeometryError: RDKit cannot parse the record or it has no coordinates.
+    """
+    from rdkit import Chem
+
+    mol = _read_molblock(molblock)
+    missing = sum(atom.GetNumImplicitHs() for atom in mol.GetAtoms())  # type: ignore[attr-defined]
+    if missing == 0:
+        return molblock.split("$$$$")[0], 0
+    return Chem.MolToMolBlock(Chem.AddHs(mol, addCoords=True)), int(missing)
+
+
+def _geometry_from_molblock(molblock: str) -> tuple[str, int]:
+    return _atoms_from_rdkit(_read_molblock(complete_hydrogens(molblock)[0]))
+
+
+MIN_DISTANCE_ANGSTROM = 0.3  # shorter than any bond (H2: 0.74 Å): overlapping atoms
+
+
+def check_coordinates(atoms: list) -> None:
+    """Refuse non-finite coordinates and atoms closer than :data:`MIN_DISTANCE_ANGSTROM`.
+
+    Args:
+        atoms: PySCF ``format_atom`` output, ``[(symbol, (x, y, z)), ...]`` in Å.
+
+    Raises:
+        GeometryError: naming the atom(s).
+    """
+    import numpy as np
+
+    coords = np.array([xyz for _, xyz in atoms], dtype=float).reshape(-1, 3)
+    bad = np.flatnonzero(~np.isfinite(coords).all(axis=1))
+    if bad.size:
+        raise GeometryError(f"atom {bad[0] + 1} ({atoms[bad[0]][0]}) has a non-finite coordinate")
+    if len(coords) < 2:
+        return
+    distances = np.linalg.norm(coords[:, None, :] - coords[None, :, :], axis=-1)
+    distances[np.diag_indices(len(coords))] = np.inf
+    i, j = np.unravel_index(np.argmin(distances), distances.shape)
+    if distances[i, j] < MIN_DISTANCE_ANGSTROM:
+        raise GeometryError(
+            f"atoms {min(i, j) + 1} and {max(i, j) + 1} are {distances[i, j]:.3f} Å apart "
+            f"(overlapping; the shortest accepted distance is {MIN_DISTANCE_ANGSTROM} Å)"
+        )
 
 
 def resolve_geometry(molecule: MoleculeInput) -> tuple[str, int]:
@@ -132,8 +195,8 @@ def build_mole(molecule: MoleculeInput, basis: str) -> gto.Mole:
     """Build a PySCF molecule (coordinates in Å) for ``molecule`` in ``basis``.
 
     Raises:
-        GeometryError: unknown element or basis, or charge/multiplicity inconsistent with the
-            electron count.
+        GeometryError: unknown element or basis, non-finite or overlapping coordinates, or
+            charge/multiplicity inconsistent with the electron count.
     """
     geometry, charge = resolve_geometry(molecule)
     try:
@@ -141,6 +204,7 @@ def build_mole(molecule: MoleculeInput, basis: str) -> gto.Mole:
         n_electrons = sum(gto.charge(symbol) for symbol, _ in atoms) - charge
     except (RuntimeError, KeyError, ValueError, IndexError) as exc:
         raise GeometryError(f"cannot read the geometry {geometry[:80]!r}: {exc}") from None
+    check_coordinates(atoms)
     multiplicity = molecule.multiplicity or (1 if n_electrons % 2 == 0 else 2)
     spin = multiplicity - 1
     if n_electrons < 0 or spin > n_electrons or (n_electrons - spin) % 2:

@@ -61,3 +61,18 @@ class QuantumSettings(BaseModel):
         "(complex64) and report that energy; skipped above cross_check_max_qubits",
     )
     cross_check_max_qubits: int = Field(default=16, ge=2, le=24)
+    # Guards: what is refused before any work. They never change a result, so they are left
+    # out of the result's store key (GUARD_FIELDS).
+    max_basis_functions: int = Field(
+        default=300, ge=1, description="refuse molecules with more basis functions"
+    )
+    max_qubits: int = Field(
+        default=24, ge=2, description="refuse active spaces of more qubits (2 x orbitals)"
+    )
+    max_abs_charge: int = Field(default=4, ge=0, description="refuse a larger |total charge|")
+    allow_metals: bool = Field(
+        default=False, description="compute molecules with metal atoms (refused by default)"
+    )
+
+
+GUARD_FIELDS = frozenset({"max_basis_functions", "max_qubits", "max_abs_charge", "allow_metals"})

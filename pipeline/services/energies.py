@@ -5,7 +5,9 @@ qdp's own conformer of it (from triage, or embedded here and stored with the mol
 hash of the coordinates for a geometry or SDF the user gives; the method is the hash of every
 quantum setting plus charge, multiplicity and whether properties were asked for. A failed
 calculation (SCF that will not converge, an impossible active space) is stored with its
-reason, so it is reported, not retried, until ``recompute``.
+reason, so it is reported, not retried, until ``recompute``. What the method does not treat
+(metals, several molecules in one SMILES, more basis functions or qubits than the settings
+allow) is refused before any work and not stored.
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rdkit import Chem
+from rdkit.Chem.MolStandardize import rdMolStandardize
+
 from molecules.conformers import generate_conformer
 from molecules.errors import ConformerError, MoleculeParseError
 from molecules.settings import TriageSettings
 from molecules.standardize import identify_mol, parse_smiles
 from pipeline.errors import InputFileError, QdpError
 from pipeline.quantum.calculation import compute_energy
-from pipeline.quantum.geometry import MoleculeInput
-from pipeline.quantum.settings import QuantumSettings
+from pipeline.quantum.errors import GeometryError, InputRejectedError
+from pipeline.quantum.geometry import MoleculeInput, complete_hydrogens
+from pipeline.quantum.guards import check_elements, check_size, estimate_basis_functions
+from pipeline.quantum.settings import GUARD_FIELDS, QuantumSettings
 from pipeline.store import Store, content_hash
 
 METHOD_VERSION = 1  # bump when a code change alters results for the same settings
@@ -37,14 +44,20 @@ class EnergyInputError(QdpError):
 class CalculationFailedError(QdpError):
     """The calculation was attempted and failed; the reason is stored with it."""
 
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
 
 @dataclass(frozen=True)
 class EnergyRequest:
-    """What to compute: the store subject and the quantum input."""
+    """What to compute: the store subject, the quantum input, and notes on how the input was
+    completed (e.g. hydrogens added to an SDF record)."""
 
     subject_key: str
     inchikey: str | None
     molecule: MoleculeInput
+    notes: tuple[str, ...] = ()
 
 
 def method_hash(
@@ -53,13 +66,42 @@ def method_hash(
     """Content hash of everything that changes the result of a calculation."""
     return content_hash(
         {
-            "quantum": settings.model_dump(mode="json"),
+            "quantum": settings.model_dump(mode="json", exclude=set(GUARD_FIELDS)),
             "properties": properties,
             "charge": charge,
             "multiplicity": multiplicity,
             "version": METHOD_VERSION,
         }
     )
+
+
+def _one_molecule(
+    mol: Chem.Mol, smiles: str, quantum: QuantumSettings
+) -> tuple[Chem.Mol, tuple[str, ...]]:
+    """``mol`` without salts and solvents (RDKit's default fragment list) and a note naming
+    what went; refused if it is still several molecules, holds a metal, or is estimated
+    beyond the size limits."""
+    single = rdMolStandardize.FragmentRemover().remove(mol)
+    notes: tuple[str, ...] = ()
+    if single.GetNumAtoms() < mol.GetNumAtoms():
+        kept = set(Chem.MolToSmiles(f) for f in Chem.GetMolFrags(single, asMols=True))
+        removed = [Chem.MolToSmiles(f) for f in Chem.GetMolFrags(mol, asMols=True)]
+        gone = [f for f in removed if f not in kept]
+        notes = (f"removed salt/solvent fragments {'.'.join(gone)} (RDKit's default list)",)
+    fragments = len(Chem.GetMolFrags(single))
+    try:
+        if fragments > 1:
+            raise InputRejectedError(
+                f"{fragments} disconnected fragments after removing salts and solvents: the "
+                "quantum step computes one molecule"
+            )
+        symbols = [atom.GetSymbol() for atom in single.GetAtoms()]
+        check_elements(symbols, quantum)
+        n_hydrogens = sum(atom.GetTotalNumHs() for atom in single.GetAtoms())
+        check_size(estimate_basis_functions(symbols + ["H"] * n_hydrogens, quantum.basis), quantum)
+    except InputRejectedError as exc:
+        raise EnergyInputError(f"cannot compute SMILES {smiles!r}: {exc}") from None
+    return single, notes
 
 
 def request_for_smiles(
@@ -69,12 +111,25 @@ def request_for_smiles(
     *,
     charge: int | None = None,
     multiplicity: int | None = None,
+    quantum: QuantumSettings | None = None,
 ) -> EnergyRequest:
-    """The molecule's stored conformer, or a new one (ETKDGv3 + MMFF94) stored with it."""
+    """The molecule's stored conformer, or a new one (ETKDGv3 + MMFF94) stored with it.
+
+    Salts and solvents are stripped; several molecules, metals and (with ``quantum``) a size
+    beyond ``quantum``'s limits are refused first (default limits without it).
+
+    Raises:
+        EnergyInputError: the SMILES is invalid, not ASCII, or refused (with the reason).
+    """
     try:
-        standard = identify_mol(parse_smiles(smiles, max_length=triage.max_smiles_length))
+        mol = parse_smiles(smiles, max_length=triage.max_smiles_length)
     except MoleculeParseError as exc:
-        raise EnergyInputError(f"cannot use SMILES {smiles!r}: {exc.reason}") from None
+        raise EnergyInputError(f"cannot use SMILES {smiles!r}: {exc.reason}: {exc}") from None
+    mol, notes = _one_molecule(mol, smiles, quantum or QuantumSettings())
+    try:
+        standard = identify_mol(mol)
+    except MoleculeParseError as exc:
+        raise EnergyInputError(f"cannot use SMILES {smiles!r}: {exc.reason}: {exc}") from None
     stored = store.get_molecule(standard.inchikey)
     if stored is None or stored.conformer_molblock is None:
         try:
@@ -100,6 +155,7 @@ def request_for_smiles(
         standard.inchikey,
         standard.inchikey,
         MoleculeInput(molblock=stored.conformer_molblock, charge=charge, multiplicity=multiplicity),
+        notes,
     )
 
 
@@ -136,15 +192,39 @@ def request_for_geometry(
 def request_for_sdf(
     path: Path, *, charge: int | None = None, multiplicity: int | None = None
 ) -> EnergyRequest:
-    """The first record of an SDF/MOL file, keyed by its coordinates."""
+    """The first record of an SDF/MOL file, keyed by its coordinates.
+
+    Hydrogens the record leaves implicit are added with RDKit coordinates (heavy atoms as
+    given) and the request's notes say how many.
+
+    Raises:
+        InputFileError: the file is missing, unreadable or not UTF-8 text.
+        EnergyInputError: RDKit cannot read the record or it has no coordinates.
+    """
     try:
         text = path.read_text()
     except OSError as exc:
         raise InputFileError(f"{path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{path} is not UTF-8 text (byte {exc.start + 1}: {exc.reason})"
+        ) from None
     molblock = text.split("$$$$")[0]
     key = "geom:" + content_hash(molblock.splitlines()[3:])[:40]
+    try:
+        molblock, n_added = complete_hydrogens(molblock)
+    except GeometryError as exc:
+        raise EnergyInputError(f"{path}: {exc}") from None
+    notes = (
+        (f"added {n_added} implicit hydrogens with RDKit coordinates (heavy atoms as given)",)
+        if n_added
+        else ()
+    )
     return EnergyRequest(
-        key, None, MoleculeInput(molblock=molblock, charge=charge, multiplicity=multiplicity)
+        key,
+        None,
+        MoleculeInput(molblock=molblock, charge=charge, multiplicity=multiplicity),
+        notes,
     )
 
 
@@ -195,9 +275,11 @@ def get_or_compute_energy(
 
     Returns:
         The result's JSON-ready fields plus ``reused`` (true when nothing was computed),
-        ``subject_key``, ``settings_hash`` and ``inchikey``.
+        ``subject_key``, ``settings_hash``, ``inchikey`` and the request's ``notes`` if any.
 
     Raises:
+        EnergyInputError: refused before any work (``pipeline.quantum.guards``, or a geometry
+            that cannot be built: overlapping or non-finite atoms); not stored.
         CalculationFailedError: the calculation failed (now or when it was stored).
     """
     molecule = request.molecule
@@ -209,14 +291,17 @@ def get_or_compute_energy(
         "settings_hash": settings_hash,
         "inchikey": request.inchikey,
     }
+    notes = {"notes": list(request.notes)} if request.notes else {}
     stored = None if recompute else store.get_calculation(request.subject_key, settings_hash)
     if stored is not None:
         if stored.status != "ok":
             raise CalculationFailedError(f"{stored.error} (stored; --recompute to try again)")
-        return {**stored.details, **keys, "reused": True}
+        return {**stored.details, **keys, "reused": True, **notes}
     started = time.perf_counter()
     try:
         payload = compute_energy(molecule, settings, properties=properties).to_dict()
+    except (InputRejectedError, GeometryError) as exc:
+        raise EnergyInputError(f"refused: {exc}") from None
     except QdpError as exc:
         store.put_calculation(
             {
@@ -228,9 +313,9 @@ def get_or_compute_energy(
             },
             replace=True,
         )
-        raise CalculationFailedError(f"{type(exc).__name__}: {exc}") from None
+        raise CalculationFailedError(f"{type(exc).__name__}: {exc}", exc.exit_code) from None
     store.put_calculation(_row(request, settings_hash, payload), replace=True)
-    return {**payload, **keys, "reused": False}
+    return {**payload, **keys, "reused": False, **notes}
 
 
 def stored_energies_for(store: Store, smiles: list[str], settings: Any) -> list[dict[str, Any]]:

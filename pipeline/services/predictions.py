@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from molecules.standardize import non_ascii_message
 from pipeline.services.surrogate_models import RegisteredSurrogate
 from surrogates.bulk_predict import predict_bulk
 
@@ -35,7 +36,7 @@ def _input_error(smiles: str, max_length: int) -> str | None:
         return "empty SMILES"
     if len(smiles) > max_length:
         return f"SMILES longer than {max_length} characters"
-    return None
+    return non_ascii_message(smiles)
 
 
 def predict_smiles(
