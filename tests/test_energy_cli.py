@@ -20,7 +20,9 @@ def test_energy_json_reuse_and_recompute(tmp_path: Path) -> None:
         "energy_hartree",
         "reference_energy_hartree",
         "error_mha",
-        "chemical_accuracy",
+        "matches_casci",
+        "all_sectors_match_casci",
+        "cation_error_mha",
         "hf_energy_hartree",
         "n_qubits",
         "n_parameters",
@@ -32,7 +34,8 @@ def test_energy_json_reuse_and_recompute(tmp_path: Path) -> None:
         assert key in result, key
     assert abs(result["reference_energy_hartree"] - H2_FCI_STO3G) < 1e-8
     assert abs(result["energy_hartree"] - result["reference_energy_hartree"]) < 1.6e-3
-    assert result["chemical_accuracy"] is True and result["n_qubits"] == 4
+    assert result["matches_casci"] is True and result["all_sectors_match_casci"] is True
+    assert result["n_qubits"] == 4
     assert result["ionization_potential_ev"] > 0 and result["hardness_ev"] > 0
     assert result["reused"] is False
 

@@ -224,6 +224,7 @@ class EnergyResult:
         out["active_space_correlation_hartree"] = self.active_space_correlation_hartree
         out["active_space_correlation_fraction"] = self.active_space_correlation_fraction
         out["electrophilicity_note"] = self.electrophilicity_note
+        out["active_space_note"] = self.active_space_note or None
         d = self.descriptors
         for name in (
             "ionization_potential",

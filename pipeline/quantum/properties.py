@@ -77,10 +77,7 @@ class ReactivityDescriptors:
         if self.hardness_hartree <= 0.0:
             return "hardness eta = IP - EA <= 0: omega = mu^2 / (2 eta) is undefined"
         if self.chemical_potential_hartree >= 0.0:
-            return (
-                "chemical potential mu >= 0: the molecule would not take electrons "
-                "(Delta N = -mu/eta <= 0), so omega = mu^2 / (2 eta) has no meaning"
-            )
+            return "undefined for mu >= 0: the molecule would not take up electrons (-mu/eta <= 0)"
         return None
 
     @property
