@@ -21,9 +21,18 @@ def test_trained_filter_is_registered_and_loaded_verified(tmp_path: Path) -> Non
     data = TRAINING_DATA["solubility"]
     assert trained.record.training_set_hash == content_hash([data.name, sha256_file(data)])
     assert trained.record.metrics["test_rmse"] == trained.report.metrics["test_rmse"]
+    # one epoch on 60 molecules: below the bar, so stored but never used by triage
+    assert not trained.accepted and "test molecules" in trained.record.metrics["gate"]
+    assert load_filter_predictor(store, solubility=True, toxicity=False) == (None, {})
+    record = trained.record
+    columns = ("kind", "target", "n_train", "training_set_hash", "hyperparameters", "seed")
+    good = store.add_model(  # the same weights registered as if they had met the bar
+        {c: getattr(record, c) for c in (*columns, "path", "sha256")}
+        | {"metrics": {**record.metrics, "accepted": True}, "model_key": "met-the-bar"}
+    )
 
     predictor, used = load_filter_predictor(store, solubility=True, toxicity=True)
-    assert used == {"solubility": trained.record.id}  # no toxicity model trained: skipped
+    assert used == {"solubility": good.id}  # no toxicity model trained: skipped
     assert predictor is not None and predictor.toxicity_dir is None
 
     (Path(trained.record.path) / "model.json").write_text("{}")  # tampered after training

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
@@ -26,7 +27,7 @@ def status(config: ConfigOption = None, as_json: JsonOption = False) -> None:
         print_json(report.__dict__)
         return
     console = Console()
-    console.print(f"backend: [bold]{report.backend}[/bold]  ({report.url})")
+    console.print(f"backend: [bold]{report.backend}[/bold]  ({escape(report.url)})")
     up_to_date = "up to date" if report.schema_revision == report.head_revision else "OUTDATED"
     console.print(f"schema:  {report.schema_revision} (head {report.head_revision}, {up_to_date})")
     table = Table("table", "rows")

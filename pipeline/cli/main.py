@@ -39,6 +39,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # help texts show "[api.host]" hints and SMILES literally
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
@@ -61,5 +62,28 @@ def main() -> None:
     try:
         app()
     except (QdpError, MoleculesError, SurrogateError) as exc:
-        typer.echo(f"qdp: error: {exc}", err=True)
-        sys.exit(getattr(exc, "exit_code", 1))
+        _fail(exc, getattr(exc, "exit_code", 1))
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into exit status 130
+            typer.echo("qdp: interrupted", err=True)
+        raise
+    except Exception as exc:  # a fault: one line, the traceback only with QDP_DEBUG=1
+        if os.environ.get("QDP_DEBUG", "") not in ("", "0"):
+            raise
+        _fail(exc, 1, fault=True)
+
+
+def _fail(exc: BaseException, code: int, *, fault: bool = False) -> None:
+    """Print ``qdp: error: ...`` (one line) for ``exc`` and exit with ``code``."""
+    import sqlalchemy.exc
+
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        message = f"store: {exc.orig}"  # e.g. "attempt to write a readonly database"
+    elif isinstance(exc, OSError) and exc.strerror:
+        message = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    else:
+        message = str(exc) or type(exc).__name__
+    if fault and not isinstance(exc, OSError | sqlalchemy.exc.SQLAlchemyError):
+        message = f"{type(exc).__name__}: {message} (QDP_DEBUG=1 shows the traceback)"
+    typer.echo(f"qdp: error: {' '.join(message.split())[:500]}", err=True)
+    sys.exit(code)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
@@ -71,10 +72,14 @@ def predict(
     )
     for item in items:
         if item.error:
-            table.add_row(item.smiles, "", "", "", item.error)
+            table.add_row(escape(item.smiles), "", "", "", escape(item.error))
             continue
         note = "far from training data" if item.novel else ""
         table.add_row(
-            item.smiles, f"{item.mean:.3f}", f"{item.std:.3f}", f"{item.nearest_tanimoto:.2f}", note
+            escape(item.smiles),
+            f"{item.mean:.3f}",
+            f"{item.std:.3f}",
+            f"{item.nearest_tanimoto:.2f}",
+            note,
         )
     Console().print(table)

@@ -9,9 +9,12 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.errors import QdpError
 from pipeline.store import open_store
 
-QUALITY_BARS = {"solubility": ("test_rmse", 0.70, "≤"), "toxicity": ("test_roc_auc", 0.75, "≥")}
+
+class QualityBarError(QdpError):
+    """A trained filter missed its quality bar: stored, not used by triage (exit 1)."""
 
 
 def train_filters(
@@ -24,10 +27,13 @@ def train_filters(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Train the GNN triage filters (ESOL solubility, Tox21 toxicity) and store them."""
+    """Train the GNN triage filters (ESOL solubility, Tox21 toxicity) and store them.
+
+    A filter below its quality bar is stored but not used by triage; the command then exits 1.
+    """
     from molecules.gnn.train import DEFAULT_EPOCHS
     from pipeline.errors import SettingsError
-    from pipeline.services.filters import train_filter
+    from pipeline.services.filters import QUALITY_BARS, train_filter
 
     settings = settings_from(config)
     targets = ["solubility", "toxicity"] if only is None else [only]
@@ -47,22 +53,36 @@ def train_filters(
             )
             trained = train_filter(store, target, settings.models_dir, training)
             metric, bar, sense = QUALITY_BARS[target]
-            value = trained.report.metrics[metric]
-            meets = value <= bar if sense == "≤" else value >= bar
             results[target] = {
                 "model_id": trained.record.id,
                 **trained.report.metrics,
                 "n_train": trained.report.n_train,
                 "wall_seconds": trained.report.wall_seconds,
                 "quality_bar": f"{metric} {sense} {bar}",
-                "meets_bar": meets,
+                "meets_bar": trained.accepted,
+                "gate": trained.record.metrics.get("gate"),
                 "path": trained.record.path,
             }
     finally:
         store.close()
     if as_json:
         print_json(results)
-        return
+    else:
+        _print_table(results)
+    missed = [
+        f"{t} (model {r['model_id']}: {r['gate']})"
+        for t, r in results.items()
+        if not r["meets_bar"]
+    ]
+    if missed:
+        raise QualityBarError(
+            f"below the quality bar, stored but not used by triage: {'; '.join(missed)}"
+        )
+
+
+def _print_table(results: dict) -> None:
+    from pipeline.services.filters import QUALITY_BARS
+
     table = Table("filter", "model id", "metric", "value", "bar", "ok", "train s")
     for target, row in results.items():
         metric, bar, sense = QUALITY_BARS[target]

@@ -10,10 +10,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.errors import InputFileError
 from pipeline.store import open_store
 
 
@@ -39,6 +41,8 @@ def triage(
     """Triage a library: standardize, rule and GNN filters, conformers; store every reason."""
     from pipeline.services.triage import run_triage
 
+    if out is not None and not out.parent.is_dir():
+        raise InputFileError(f"--out {out}: folder {out.parent} does not exist")
     settings = settings_from(config)
     store = open_store(settings)
     console = Console(stderr=True)
@@ -100,7 +104,7 @@ def _print_summary(report: dict, out: Path | None) -> None:
     console.print(table)
     reasons = Table("rejected because", "molecules")
     for reason, count in sorted(report["rejected_by_reason"].items(), key=lambda kv: -kv[1]):
-        reasons.add_row(reason, f"{count:,}")
+        reasons.add_row(escape(reason), f"{count:,}")
     console.print(reasons)
     if report["passed_by_warhead_class"]:
         classes = Table("warhead class (passed)", "molecules")
@@ -108,4 +112,4 @@ def _print_summary(report: dict, out: Path | None) -> None:
             classes.add_row(name, f"{count:,}")
         console.print(classes)
     if out:
-        console.print(f"passed molecules written to {out}")
+        console.print(f"passed molecules written to {escape(str(out))}")

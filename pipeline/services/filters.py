@@ -27,12 +27,36 @@ TRAINING_DATA = {"solubility": DATA_DIR / "esol_delaney.csv", "toxicity": DATA_D
 _TRAINERS = {"solubility": train_solubility_model, "toxicity": train_toxicity_model}
 
 
+# Quality bars on the held-out test split: (metric, bar, "≤" or "≥"), and the fewest test
+# molecules that can judge a model. A filter below its bar is stored but triage never uses it.
+QUALITY_BARS = {"solubility": ("test_rmse", 0.70, "≤"), "toxicity": ("test_roc_auc", 0.75, "≥")}
+MIN_TEST_MOLECULES = 20
+
+
 @dataclass(frozen=True)
 class TrainedFilter:
     """One trained filter model: its store record and the training report."""
 
     record: SurrogateModel
     report: TrainingReport
+
+    @property
+    def accepted(self) -> bool:
+        """True when the model met its quality bar (only then does triage use it)."""
+        return bool(self.record.metrics.get("accepted"))
+
+
+def filter_gate(target: str, metrics: dict, n_test: int) -> dict:
+    """``{"accepted": bool, "gate": why}`` of a filter's test ``metrics`` (see QUALITY_BARS)."""
+    metric, bar, sense = QUALITY_BARS[target]
+    value = metrics.get(metric)
+    if n_test < MIN_TEST_MOLECULES:
+        return {
+            "accepted": False,
+            "gate": f"only {n_test} test molecules (at least {MIN_TEST_MOLECULES} to judge)",
+        }
+    meets = value is not None and (value <= bar if sense == "≤" else value >= bar)
+    return {"accepted": bool(meets), "gate": f"{metric} {value:.3f}, bar {sense} {bar}"}
 
 
 def train_filter(
@@ -41,7 +65,8 @@ def train_filter(
     """Train the ``solubility`` or ``toxicity`` DMPNN filter and register it in the store.
 
     Weights go to ``models_dir/gnn-<target>-<UTC timestamp>/``; the store keeps their path,
-    sha256, training-set hash, hyperparameters and test metrics.
+    sha256, training-set hash, hyperparameters and test metrics, with ``accepted`` and
+    ``gate`` from :func:`filter_gate` (a model below its bar is stored, never used by triage).
     """
     training = training or GNNTrainingSettings()
     data_path = TRAINING_DATA[target]
@@ -62,6 +87,7 @@ def train_filter(
                 "n_test": report.n_test,
                 "best_epoch": report.best_epoch,
                 "wall_seconds": report.wall_seconds,
+                **filter_gate(target, report.metrics, report.n_test),
             },
             "path": str(out_dir.resolve()),
             "sha256": directory_sha256(out_dir),
@@ -73,7 +99,8 @@ def train_filter(
 def load_filter_predictor(
     store: Store, *, solubility: bool, toxicity: bool
 ) -> tuple[GNNPredictor | None, dict[str, int]]:
-    """The newest stored filter models, hash-verified, as one predictor.
+    """The newest stored filter models that met their quality bar, hash-verified, as one
+    predictor.
 
     Returns:
         The predictor (``None`` if no requested model has been trained) and the model ids
@@ -82,10 +109,14 @@ def load_filter_predictor(
     directories: dict[str, Path | None] = {"solubility": None, "toxicity": None}
     used: dict[str, int] = {}
     for target, wanted in (("solubility", solubility), ("toxicity", toxicity)):
-        record = store.latest_model(FILTER_KIND, target) if wanted else None
+        record = store.latest_model(FILTER_KIND, target, accepted_only=True) if wanted else None
         if record is None:
             if wanted:
-                log.warning("no trained %s filter in the store; run `qdp train-filters`", target)
+                log.warning(
+                    "no trained %s filter that met its quality bar in the store; "
+                    "run `qdp train-filters`",
+                    target,
+                )
             continue
         verify_directory(Path(record.path), record.sha256)
         directories[target] = Path(record.path)

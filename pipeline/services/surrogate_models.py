@@ -1,4 +1,10 @@
-"""Surrogate models as versioned store records: train and register, load and verify."""
+"""Surrogate models as versioned store records: train and register, load and verify.
+
+Quality gate: a model registered with held-out metrics is ``accepted`` (it may become the
+default of ``qdp predict`` and the API) only with at least :data:`MIN_HELD_OUT` held-out values
+and R² ≥ :data:`MIN_R2`; otherwise it is stored with ``"accepted": false`` and the reason, and
+is used only when its version is asked for explicitly.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import QdpError
-from pipeline.services.model_files import directory_sha256, verify_directory
+from pipeline.services.model_files import ModelIntegrityError, directory_sha256, verify_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
 from surrogates.base import BaseSurrogate, load_surrogate, make_surrogate
@@ -19,6 +25,8 @@ from surrogates.metrics import regression_metrics
 from surrogates.settings import SurrogateSettings
 
 SURROGATE_KINDS = ("dmpnn", "rf", "gp")
+MIN_HELD_OUT = 4  # fewer held-out values cannot judge a model (R² on 2 values means nothing)
+MIN_R2 = 0.0  # below 0 the model predicts worse than the mean of the training values
 
 
 class ModelNotFoundError(QdpError):
@@ -34,8 +42,29 @@ class RegisteredSurrogate:
     record: SurrogateModel
     model: BaseSurrogate
 
+    @property
+    def accepted(self) -> bool:
+        """False when the model failed its quality gate (stored, never the default)."""
+        return (self.record.metrics or {}).get("accepted", True) is not False
 
-def register_surrogate(
+
+def quality_gate(metrics: dict[str, Any]) -> dict[str, Any]:
+    """``{"accepted": bool, "gate": why}`` for held-out ``metrics`` (``r2``, ``n_test``);
+    empty when there are none to judge by (a model registered without evaluation)."""
+    if "r2" not in metrics or "n_test" not in metrics:
+        return {}
+    n_test, r2 = int(metrics["n_test"]), metrics["r2"]
+    if n_test < MIN_HELD_OUT:
+        return {
+            "accepted": False,
+            "gate": f"only {n_test} held-out values (at least {MIN_HELD_OUT} needed to judge)",
+        }
+    if r2 is None or not np.isfinite(r2) or r2 < MIN_R2:
+        return {"accepted": False, "gate": f"held-out R² {r2:.3g} < {MIN_R2}"}
+    return {"accepted": True, "gate": f"held-out R² {r2:.3g} ≥ {MIN_R2} on {n_test} values"}
+
+
+def store_model_version(
     store: Store,
     model: BaseSurrogate,
     *,
@@ -74,14 +103,21 @@ def train_and_register(
     models_dir: Path,
     metrics: dict[str, Any] | None = None,
 ) -> RegisteredSurrogate:
-    """Fit a surrogate of ``settings.kind`` on (SMILES, value) pairs and register it."""
+    """Fit a surrogate of ``settings.kind`` on (SMILES, value) pairs and register it.
+
+    Held-out ``metrics`` (see :func:`held_out_metrics`) go through :func:`quality_gate`: a
+    model below the bar is stored with ``"accepted": false`` and never becomes the default
+    (check ``.accepted`` of the result).
+    """
     model = make_surrogate(settings).fit(list(smiles), np.asarray(values, dtype=float))
-    record = register_surrogate(
+    metrics = dict(metrics or {})
+    metrics.update(quality_gate(metrics))
+    record = store_model_version(
         store,
         model,
         target=target,
         training_smiles=smiles,
-        metrics=metrics or {},
+        metrics=metrics,
         models_dir=models_dir,
     )
     return RegisteredSurrogate(record, model)
@@ -109,19 +145,39 @@ def held_out_metrics(
 
 
 def load_registered(store: Store, model_id: int | None = None) -> RegisteredSurrogate:
-    """Load surrogate version ``model_id`` (default: the newest), verifying its sha256.
+    """Load surrogate version ``model_id`` (default: the newest accepted), verifying its sha256.
 
     Raises:
-        ModelNotFoundError: no such version, or none trained yet.
-        ModelIntegrityError: the weights on disk differ from what was recorded.
+        ModelNotFoundError: no such version, or none trained (or accepted) yet.
+        ModelIntegrityError: the weights on disk differ from what was recorded, or cannot be
+            read as weights (e.g. a file holding pickled objects).
     """
     record = (
-        store.get_model(model_id) if model_id is not None else store.latest_model(SURROGATE_KINDS)
+        store.get_model(model_id)
+        if model_id is not None
+        else store.latest_model(SURROGATE_KINDS, accepted_only=True)
     )
     if record is None or record.kind not in SURROGATE_KINDS:
+        if model_id is None and store.latest_model(SURROGATE_KINDS) is not None:
+            rejected = store.latest_model(SURROGATE_KINDS)
+            assert rejected is not None
+            raise ModelNotFoundError(
+                f"no surrogate model passed its quality gate; the newest, version "
+                f"{rejected.id}, did not ({rejected.metrics.get('gate')}); ask for version "
+                f"{rejected.id} explicitly (qdp predict --model {rejected.id}) to use it anyway"
+            )
         wanted = f"version {model_id}" if model_id is not None else "any version"
         raise ModelNotFoundError(
             f"no surrogate model ({wanted}) in the store; train one with `qdp campaign`"
         )
     verify_directory(Path(record.path), record.sha256)
-    return RegisteredSurrogate(record, load_surrogate(record.path))
+    try:
+        model = load_surrogate(record.path)
+    except QdpError:
+        raise
+    except Exception as exc:  # numpy, torch, json and zip readers raise their own types
+        raise ModelIntegrityError(
+            f"model version {record.id}: cannot read its weights in {record.path} "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+        ) from None
+    return RegisteredSurrogate(record, model)
