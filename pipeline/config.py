@@ -35,6 +35,19 @@ class ApiSettings(BaseModel):
     workers: int = Field(default=1, ge=1, le=64, description="server processes")
     max_smiles_per_request: int = Field(default=1000, ge=1)
     max_smiles_length: int = Field(default=500, ge=1)
+    allowed_hosts: tuple[str, ...] = Field(
+        default=("127.0.0.1", "localhost", "[::1]"),
+        description="Host header values served (DNS-rebinding guard); add the server's name "
+        "when binding beyond loopback; '*' allows any",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="larger request bodies get 413, unread"
+    )
+    timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="deadline for a request's headers and for its body; idle keep-alive",
+    )
 
 
 class PredictSettings(BaseModel):

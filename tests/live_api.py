@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 
 from pipeline.api.app import create_app
+from pipeline.api.guards import uvicorn_options
 from pipeline.config import Settings
 from pipeline.services.surrogate_models import train_and_register
 from pipeline.store import Store, open_store
@@ -60,8 +61,11 @@ def start_api(settings: Settings) -> Iterator[LiveApi]:
         models_dir=settings.models_dir,
     )
     port = _free_port()
+    options = uvicorn_options(settings.api.timeout_seconds)  # those of `qdp serve`
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_level="warning", **options
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

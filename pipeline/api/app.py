@@ -3,7 +3,9 @@
 Store look-ups are plain ``def`` endpoints (FastAPI runs them in its thread pool).
 Predictions go through a micro-batcher (``pipeline/api/batching.py``): concurrent requests
 are merged and computed together on a worker thread, never on the event loop. Loaded
-surrogates are cached by version.
+surrogates are cached by version. Requests pass ``pipeline/api/guards.py`` first (trusted
+hosts, bearer token before the body is read, body size and time limits); error bodies are short
+and never echo the input.
 """
 
 from __future__ import annotations
@@ -15,9 +17,19 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from pipeline.api.batching import PredictionBatcher
+from pipeline.api.guards import (
+    BearerAuthMiddleware,
+    BodyLimitMiddleware,
+    SafeJSONResponse,
+    short,
+    validation_errors,
+)
 from pipeline.api.schemas import (
     CampaignOut,
     ModelOut,
@@ -65,9 +77,11 @@ class _ModelCache:
     def _newest_version(self, store: Store) -> int:
         now = time.monotonic()
         if self._newest is None or now - self._newest[0] > self.NEWEST_TTL_SECONDS:
-            newest = store.latest_model(SURROGATE_KINDS)
+            newest = store.latest_model(SURROGATE_KINDS, accepted_only=True)
             if newest is None:
-                raise ModelNotFoundError("no surrogate model in the store yet")
+                raise ModelNotFoundError(
+                    "no surrogate model in the store that passed its quality gate"
+                )
             self._newest = (now, newest.id)
         return self._newest[1]
 
@@ -87,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="qdp",
         summary="Surrogate predictions and stored results of the qdp pipeline.",
         version="1",
+        default_response_class=SafeJSONResponse,
     )
     store = open_store(settings)
     cache = _ModelCache()
@@ -97,7 +112,8 @@ def create_app(settings: Settings) -> FastAPI:
     ) -> None:
         if token is None:
             return
-        if credentials is None or not secrets.compare_digest(credentials.credentials, token):
+        given = credentials.credentials.encode("utf-8", "surrogateescape") if credentials else b""
+        if not secrets.compare_digest(given, token.encode("utf-8")):
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
                 "missing or wrong bearer token",
@@ -192,9 +208,34 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(QdpError)
     def domain_error(_request: Request, exc: QdpError):  # type: ignore[no-untyped-def]
-        from fastapi.responses import JSONResponse
+        return SafeJSONResponse(
+            status_code=status.HTTP_409_CONFLICT, content={"detail": short(exc)}
+        )
 
-        return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(exc)})
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
+        return SafeJSONResponse(
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            content={"detail": validation_errors(exc.errors())},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(_request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
+        return SafeJSONResponse(
+            status_code=exc.status_code,
+            content={"detail": short(exc.detail)},
+            headers=getattr(exc, "headers", None),
+        )
+
+    # Outermost last: trusted Host, then the token (before any body is read), then the body
+    # limit, then the routes.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.api.max_body_bytes,
+        timeout_seconds=settings.api.timeout_seconds,
+    )
+    app.add_middleware(BearerAuthMiddleware, token=token)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.api.allowed_hosts))
 
     freeze_long_lived_objects()
     return app

@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_SMILES_PER_REQUEST = 1000
 MAX_SMILES_LENGTH = 500
+MAX_MODEL_VERSION = 2**31 - 1  # model ids are 32-bit integers in the store (PostgreSQL INTEGER)
 
-Smiles = Annotated[str, StringConstraints(max_length=MAX_SMILES_LENGTH)]
+
+def _encodable(text: str) -> str:
+    """Refuse a lone surrogate (JSON ``"\\ud800"``): no Unicode character, no SMILES."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode text (a lone surrogate)") from None
+    return text
+
+
+Smiles = Annotated[str, StringConstraints(max_length=MAX_SMILES_LENGTH), AfterValidator(_encodable)]
 
 
 class PredictRequest(BaseModel):
@@ -19,7 +30,7 @@ class PredictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     smiles: list[Smiles] = Field(min_length=1, max_length=MAX_SMILES_PER_REQUEST)
-    model_version: int | None = Field(default=None, ge=1)
+    model_version: int | None = Field(default=None, ge=1, le=MAX_MODEL_VERSION)
 
 
 class PredictionOut(BaseModel):

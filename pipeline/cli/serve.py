@@ -22,20 +22,29 @@ def serve(
     import uvicorn
 
     from pipeline.api.app import compute_single_threaded, create_app
+    from pipeline.api.guards import is_loopback, uvicorn_options
 
     settings = settings_from(config)
     workers = workers or settings.api.workers
     address = {"host": host or settings.api.host, "port": port or settings.api.port}
+    if not is_loopback(address["host"]):
+        if settings.api_token is None:
+            typer.echo(
+                f"qdp: warning: serving on {address['host']} without a bearer token: anyone "
+                "who can reach this port can use the API (set QDP_API_TOKEN)",
+                err=True,
+            )
+        if all(is_loopback(h) for h in settings.api.allowed_hosts):
+            typer.echo(
+                "qdp: warning: api.allowed_hosts lists loopback names only: requests naming "
+                "this machine get 400 (set QDP_API__ALLOWED_HOSTS='[\"name\"]')",
+                err=True,
+            )
+    options = {**address, **uvicorn_options(settings.api.timeout_seconds), "log_level": "warning"}
     if workers == 1:
         compute_single_threaded()
-        uvicorn.run(create_app(settings), **address, log_level="warning")
+        uvicorn.run(create_app(settings), **options)
         return
     if config is not None:  # worker processes load the same file through the environment
         os.environ["QDP_CONFIG"] = str(config.resolve())
-    uvicorn.run(
-        "pipeline.api.app:app_from_environment",
-        factory=True,
-        workers=workers,
-        **address,
-        log_level="warning",
-    )
+    uvicorn.run("pipeline.api.app:app_from_environment", factory=True, workers=workers, **options)
