@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flows.executor import PrefectExecutor
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
-from flows.runners import make_task_runner
+from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
 from pipeline.paths import data_file
 from pipeline.services.campaigns import CampaignJob, campaign_report, prepare_job, run_campaign_job
@@ -90,7 +90,7 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
     quantum = is_quantum_oracle(params.oracle)
     if quantum:
         ensure_concurrency_limit(QUANTUM_LIMIT, settings.flows.quantum_concurrency)
-    timeout = settings.flows.task_timeout_seconds
+    timeout = task_timeout(settings.flows)
     store = open_store(settings)
     try:
         job = None

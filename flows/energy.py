@@ -15,7 +15,7 @@ from prefect.artifacts import create_table_artifact
 
 from flows.executor import PrefectExecutor
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
-from flows.runners import make_task_runner
+from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
 from pipeline.services.energies import compute_energies
 from pipeline.store import content_hash
@@ -34,7 +34,7 @@ def energy_flow(
         limit=QUANTUM_LIMIT,
         window=max(1, len(smiles)),
         retries=2,
-        timeout_seconds=settings.flows.task_timeout_seconds,
+        timeout_seconds=task_timeout(settings.flows),
     )
     results = compute_energies(smiles, settings, properties=properties, executor=executor)
     rows = [

@@ -31,3 +31,9 @@ def make_task_runner(settings: FlowSettings) -> TaskRunner:
             "dashboard_address": None,
         }
     )
+
+
+def task_timeout(settings: FlowSettings) -> float | None:
+    """``task_timeout_seconds``, except on the thread runner, where Prefect cannot interrupt
+    a running call (it would only warn on every task)."""
+    return None if settings.task_runner == "threads" else settings.task_timeout_seconds

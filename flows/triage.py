@@ -16,7 +16,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.executor import PrefectExecutor
-from flows.runners import make_task_runner
+from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
 from molecules.results import TriageChunk
 from pipeline.services.triage import run_triage
@@ -45,7 +45,7 @@ def triage_flow(
     executor = PrefectExecutor(
         "triage-chunk",
         window=2 * settings.flows.max_workers,
-        timeout_seconds=settings.flows.task_timeout_seconds,
+        timeout_seconds=task_timeout(settings.flows),
     )
     store = open_store(settings)
     try:

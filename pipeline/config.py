@@ -82,7 +82,10 @@ class FlowSettings(BaseModel):
         default=2, ge=1, description="slots of the qdp-quantum limit when it is first created"
     )
     task_timeout_seconds: float | None = Field(
-        default=3600.0, gt=0, description="a quantum or triage task running longer fails"
+        default=3600.0,
+        gt=0,
+        description="a task running longer fails (process and Dask runners; threads cannot "
+        "be interrupted)",
     )
 
 

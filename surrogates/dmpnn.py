@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from molecules.gnn.fast_forward import GraphBatch, ensemble_outputs
+from molecules.gnn.model import build_dmpnn
 from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
 from surrogates.errors import WeightsIntegrityError
 from surrogates.featurize import (
@@ -62,8 +63,6 @@ def train_member(
         settings: model sizes, epochs, batch size, learning rate.
         seed: seeds weight initialization and the epoch shuffles.
     """
-    from deepchem.models.torch_models import DMPNNModel
-
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     labels = y_std.astype(np.float32).reshape(-1, 1)
@@ -81,13 +80,16 @@ def train_member(
                 )
 
     with tempfile.TemporaryDirectory(prefix="qdp-dmpnn-") as model_dir:
-        model = DMPNNModel(
+        model = build_dmpnn(
+            mode="regression",
+            n_tasks=1,
+            hidden_size=settings.dmpnn_hidden,
+            ffn_hidden=settings.dmpnn_ffn_hidden,
+            depth=settings.dmpnn_depth,
+            ffn_layers=settings.dmpnn_ffn_layers,
             batch_size=batch_size,
             learning_rate=settings.dmpnn_learning_rate,
             model_dir=model_dir,
-            device=torch.device("cpu"),
-            log_frequency=10**9,
-            **_network_kwargs(settings),
         )
         model.fit_generator(generator(), checkpoint_interval=0)
     network: torch.nn.Module = model.model

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from molecules.settings import GNNTrainingSettings
-from pipeline.services.filters import TRAINING_DATA, load_filter_predictor, train_filter
+from pipeline.paths import data_file
+from pipeline.services.filters import TRAINING_FILES, load_filter_predictor, train_filter
 from pipeline.services.model_files import ModelIntegrityError
 from pipeline.store import Store, content_hash
 from surrogates.weights import sha256_file
@@ -18,7 +19,7 @@ TINY = GNNTrainingSettings(seed=1, epochs=1, hidden_size=16, depth=2, max_molecu
 def test_trained_filter_is_registered_and_loaded_verified(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'qdp.db'}")
     trained = train_filter(store, "solubility", tmp_path / "models", TINY)
-    data = TRAINING_DATA["solubility"]
+    data = data_file(TRAINING_FILES["solubility"])
     assert trained.record.training_set_hash == content_hash([data.name, sha256_file(data)])
     assert trained.record.metrics["test_rmse"] == trained.report.metrics["test_rmse"]
     # one epoch on 60 molecules: below the bar, so stored but never used by triage

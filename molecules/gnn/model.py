@@ -62,15 +62,19 @@ def build_dmpnn(
     dropout: float = 0.0,
     batch_size: int = 64,
     learning_rate: float = 1e-3,
+    ffn_hidden: int | None = None,
+    model_dir: str | None = None,
 ) -> Any:
-    """A fresh ``deepchem.models.torch_models.DMPNNModel`` (CPU).
+    """A fresh ``deepchem.models.torch_models.DMPNNModel`` (CPU): the one place qdp builds
+    one, for the triage filters and the surrogate ensembles alike.
 
     Args:
         mode: ``"regression"`` or ``"classification"`` (binary: ``n_classes=2``).
         n_tasks: outputs per molecule.
-        hidden_size: encoder and feed-forward width.
+        hidden_size: encoder width (and feed-forward width unless ``ffn_hidden``).
         depth: message-passing steps.
         ffn_layers: feed-forward layers of the read-out.
+        model_dir: DeepChem's checkpoint folder (default: a temporary one of DeepChem's).
     """
     _quiet_import()
     from deepchem.models.torch_models import DMPNNModel
@@ -83,11 +87,13 @@ def build_dmpnn(
         enc_hidden=hidden_size,
         depth=depth,
         enc_dropout_p=dropout,
-        ffn_hidden=hidden_size,
+        ffn_hidden=ffn_hidden or hidden_size,
         ffn_layers=ffn_layers,
         ffn_dropout_p=dropout,
         learning_rate=learning_rate,
         device="cpu",
+        model_dir=model_dir,
+        log_frequency=10**9,
     )
 
 

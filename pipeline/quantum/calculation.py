@@ -15,14 +15,13 @@ reaction field of that species.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
+from molecules.hashing import content_hash
 from pipeline.quantum.active_space import ActiveSpace, select_active_space
 from pipeline.quantum.circuits import ansatz_circuit, circuit_stats
 from pipeline.quantum.engines.ci_vector import CIVectorEngine
@@ -54,15 +53,16 @@ ENERGY_SOURCE = (
 )
 
 
-def settings_hash(settings: QuantumSettings, geometry_key: str) -> str:
-    """sha256 of the canonical JSON of every result-affecting setting plus the geometry key."""
-    payload = {
-        "schema": RESULT_SCHEMA,
-        "settings": settings.model_dump(mode="json", exclude=set(GUARD_FIELDS)),
-        "geometry": geometry_key,
-    }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+def calculation_hash(settings: QuantumSettings, geometry_key: str) -> str:
+    """Content hash of one calculation: every result-affecting setting plus the geometry key
+    (the store's key is the service's method hash; this one identifies the result itself)."""
+    return content_hash(
+        {
+            "schema": RESULT_SCHEMA,
+            "settings": settings.model_dump(mode="json", exclude=set(GUARD_FIELDS)),
+            "geometry": geometry_key,
+        }
+    )
 
 
 @dataclass
@@ -112,7 +112,7 @@ class EnergyResult:
     multiplicity: int
     geometry_angstrom: str
     geometry_key: str
-    settings_hash: str
+    calculation_hash: str
     software_versions: dict[str, str]
     cross_check_energy_hartree: float | None = None
     cation: SectorEnergy | None = None
@@ -431,7 +431,7 @@ def compute_energy(
             f"{mol.atom_symbol(i)} {x:.6f} {y:.6f} {z:.6f}" for i, (x, y, z) in enumerate(coords)
         ),
         geometry_key=gkey,
-        settings_hash=settings_hash(settings, gkey),
+        calculation_hash=calculation_hash(settings, gkey),
         software_versions=software_versions(),
         cross_check_energy_hartree=cross,
         cation=cation,

@@ -1,7 +1,8 @@
 """Molecule inputs (geometry string, SMILES, SDF/molblock) -> :class:`pyscf.gto.Mole`.
 
-Coordinates are in Å everywhere in this module. A SMILES is embedded with RDKit ETKDG (fixed
-seed) and relaxed with MMFF94, so the same SMILES always gives the same geometry.
+Coordinates are in Å everywhere in this module. A SMILES goes through qdp's one SMILES → 3D
+path (:func:`molecules.conformers.generate_conformer`: ETKDGv3, MMFF94, lowest of several,
+fixed seed), so the same SMILES always gives the same geometry, wherever it is computed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pyscf import gto
 from pipeline.quantum.errors import GeometryError
 
 _ATOM_LINE = re.compile(r"^\s*[A-Z][a-z]?\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s*$")
-EMBED_SEED = 0xC0FFEE
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,9 @@ def _atoms_from_rdkit(mol: object) -> tuple[str, int]:
 
 
 def embed_smiles(smiles: str) -> tuple[str, int]:
-    """Embed one conformer of ``smiles`` (explicit H, ETKDG v3, MMFF94 relaxation).
+    """3D geometry of ``smiles`` by qdp's one SMILES → 3D path,
+    :func:`molecules.conformers.generate_conformer` with its defaults (those of triage and the
+    store), so the Python API and ``qdp energy --smiles`` compute on the same geometry.
 
     Returns:
         ``(geometry_angstrom, formal_charge)`` with the geometry as ``"El x y z; ..."``.
@@ -92,8 +94,9 @@ def embed_smiles(smiles: str) -> tuple[str, int]:
         GeometryError: RDKit cannot parse or embed the SMILES.
     """
     from rdkit import Chem
-    from rdkit.Chem import AllChem
 
+    from molecules.conformers import generate_conformer
+    from molecules.errors import ConformerError
     from molecules.standardize import non_ascii_message
 
     non_ascii = non_ascii_message(smiles)
@@ -102,14 +105,11 @@ def embed_smiles(smiles: str) -> tuple[str, int]:
     mol = Chem.MolFromSmiles(smiles)
     if mol is None:
         raise GeometryError(f"RDKit cannot parse SMILES {smiles!r}")
-    mol = Chem.AddHs(mol)
-    params = AllChem.ETKDGv3()
-    params.randomSeed = EMBED_SEED
-    if AllChem.EmbedMolecule(mol, params) != 0:
-        raise GeometryError(f"RDKit ETKDG could not embed a conformer for {smiles!r}")
-    if AllChem.MMFFHasAllMoleculeParams(mol):
-        AllChem.MMFFOptimizeMolecule(mol, maxIters=2000)
-    return _atoms_from_rdkit(mol)
+    try:
+        conformer = generate_conformer(mol)
+    except ConformerError as exc:
+        raise GeometryError(f"no 3D conformer for {smiles!r}: {exc.reason}") from None
+    return _atoms_from_rdkit(Chem.MolFromMolBlock(conformer.molblock, removeHs=False))
 
 
 def _read_molblock(molblock: str) -> object:

@@ -14,6 +14,7 @@ from molecules.gnn.train import (
     train_solubility_model,
     train_toxicity_model,
 )
+from pipeline.paths import data_file
 from pipeline.services.model_files import directory_sha256, verify_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
@@ -22,8 +23,7 @@ from surrogates.weights import sha256_file
 log = logging.getLogger(__name__)
 
 FILTER_KIND = "gnn-filter"
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-TRAINING_DATA = {"solubility": DATA_DIR / "esol_delaney.csv", "toxicity": DATA_DIR / "tox21.csv.gz"}
+TRAINING_FILES = {"solubility": "esol_delaney.csv", "toxicity": "tox21.csv.gz"}
 _TRAINERS = {"solubility": train_solubility_model, "toxicity": train_toxicity_model}
 
 
@@ -69,7 +69,7 @@ def train_filter(
     ``gate`` from :func:`filter_gate` (a model below its bar is stored, never used by triage).
     """
     training = training or GNNTrainingSettings()
-    data_path = TRAINING_DATA[target]
+    data_path = data_file(TRAINING_FILES[target])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     out_dir = models_dir / f"gnn-{target}-{stamp}"
     report = _TRAINERS[target](data_path, out_dir, training)

@@ -1,5 +1,6 @@
-"""``energy_flow`` under the Prefect harness: the concurrency limit exists after first use,
-results match CASCI, a rerun reuses the store, a bad molecule is a reported failure."""
+"""``energy_flow`` under the Prefect harness: the concurrency limit is created when missing and
+never reset, results match CASCI, a rerun reuses the store, a bad molecule is a reported
+failure."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ from flows.settings_param import SettingsRef
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_energy_flow_limits_reuse_and_failures(tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
     from flows.energy import run_energy_flow
-    from flows.limits import QUANTUM_LIMIT, read_concurrency_limit
+    from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit, read_concurrency_limit
+
+    ensure_concurrency_limit("qdp-test-fresh-limit", 1)
+    assert read_concurrency_limit("qdp-test-fresh-limit") == 1  # created when missing
+    with get_client(sync_client=True) as client:  # an operator's setting
+        client.upsert_global_concurrency_limit_by_name(QUANTUM_LIMIT, 3)
 
     config = tmp_path / "qdp.toml"
     config.write_text(
@@ -23,7 +31,7 @@ def test_energy_flow_limits_reuse_and_failures(tmp_path: Path) -> None:
     )
     ref = SettingsRef(config=str(config))
     first = run_energy_flow(["C", "N", "not-a-molecule"], ref, properties=False)
-    assert read_concurrency_limit(QUANTUM_LIMIT) == 1
+    assert read_concurrency_limit(QUANTUM_LIMIT) == 3  # the flow's 1 did not reset it
     methane, ammonia, bad = first
     for result in (methane, ammonia):
         assert abs(result["error_mha"]) < 1.6 and result["reused"] is False

@@ -7,7 +7,7 @@ import json
 import pytest
 from quantum.cases import H2, H2O
 
-from pipeline.quantum.calculation import compute_energy, settings_hash
+from pipeline.quantum.calculation import calculation_hash, compute_energy
 from pipeline.quantum.geometry import MoleculeInput
 from pipeline.quantum.settings import QuantumSettings
 
@@ -26,7 +26,7 @@ REQUIRED_KEYS = {
     "two_qubit_gates",
     "n_evaluations",
     "software_versions",
-    "settings_hash",
+    "calculation_hash",
     "ionization_potential_ev",
     "electron_affinity_ev",
     "electrophilicity_ev",
@@ -81,8 +81,8 @@ def test_water_solvent_lowers_polar_molecule_energy() -> None:
     assert wet.all_sectors_match_casci
 
 
-def test_settings_hash_is_stable_and_sensitive() -> None:
-    a = settings_hash(QuantumSettings(), "geom")
-    assert a == settings_hash(QuantumSettings(), "geom")
-    assert a != settings_hash(QuantumSettings(basis="6-31g"), "geom")
-    assert a != settings_hash(QuantumSettings(), "other")
+def test_calculation_hash_is_stable_and_sensitive() -> None:
+    a = calculation_hash(QuantumSettings(), "geom")
+    assert a == calculation_hash(QuantumSettings(), "geom")
+    assert a != calculation_hash(QuantumSettings(basis="6-31g"), "geom")
+    assert a != calculation_hash(QuantumSettings(), "other")

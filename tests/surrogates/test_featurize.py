@@ -59,7 +59,7 @@ def test_training_graphs_equal_deepchem(esol) -> None:  # type: ignore[no-untype
     import torch
 
     from molecules.gnn.featurize import dmpnn_arrays
-    from surrogates.featurize import parse_smiles, reference_training_graphs, training_graphs
+    from surrogates.featurize import parse_smiles_list, reference_training_graphs, training_graphs
 
     smiles = esol.smiles[:300] + [
         "[Na+].[Cl-]",
@@ -76,7 +76,7 @@ def test_training_graphs_equal_deepchem(esol) -> None:  # type: ignore[no-untype
         "O=S(=O)(O)O",
         "C1CC1[C@@H](N)C(=O)O",
     ]
-    mols = parse_smiles(smiles)
+    mols = parse_smiles_list(smiles)
     arrays, ok = dmpnn_arrays(mols)
     assert ok.all()
     fast = training_graphs(arrays)
