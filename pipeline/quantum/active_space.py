@@ -160,6 +160,11 @@ def select_homo_lumo(
         n_core, na, nb = check_active_space(mol.nelectron, mol.spin, mo.shape[1], n_el, n_orb)
     except ActiveSpaceError as exc:
         raise ActiveSpaceError(f"{note}, which does not fit: {exc}") from None
+    if note and (nb == n_orb or na == 0):
+        raise ActiveSpaceError(
+            f"{note}, which leaves nothing to correlate (no empty or no occupied active "
+            "orbital): use degenerate_shells='enlarge' or a larger window"
+        )
     return ActiveSpace(n_core, n_orb, na, nb, mo, "homo_lumo", note=note)
 
 
@@ -257,3 +262,54 @@ def select_active_space(
             degenerate_shells=degenerate_shells,
         )
     raise ActiveSpaceError(f"unknown active-space selection {selection!r}")
+
+
+# --- AVAS on chosen atoms (reactivity step) -----------------------------------------------------
+def select_avas(
+    mf: Any,
+    ao_labels: list[str],
+    *,
+    threshold: float = 0.2,
+    max_occupied: int = 3,
+    max_virtual: int = 3,
+) -> ActiveSpace:
+    """AVAS (PySCF ``mcscf.avas``) active space of ``ao_labels``, capped around the Fermi level.
+
+    The AVAS orbitals (canonicalized, ascending energy) projecting onto ``ao_labels`` (e.g.
+    ``["0 C 2p", "3 S 3p"]``, minimal-basis AOs of numbered atoms) above ``threshold`` are
+    active; of those, only the ``max_occupied`` highest occupied and ``max_virtual`` lowest
+    virtual are kept, the rest become core or virtual. Closed shells only.
+
+    Raises:
+        ActiveSpaceError: open shell, or AVAS finds no occupied or no virtual orbital.
+    """
+    from pyscf.mcscf import avas
+
+    mol = mf.mol
+    if mol.spin != 0:
+        raise ActiveSpaceError("AVAS selection is implemented for closed shells")
+    ncas, nelecas, mo = avas.kernel(mf, ao_labels, threshold=threshold, verbose=0)[:3]
+    n_occ_act = nelecas // 2
+    n_vir_act = ncas - n_occ_act
+    if n_occ_act < 1 or n_vir_act < 1:
+        raise ActiveSpaceError(
+            f"AVAS on {', '.join(ao_labels)} (threshold {threshold}) gave {n_occ_act} occupied "
+            f"and {n_vir_act} virtual orbitals; need at least one of each"
+        )
+    # AVAS orders core | active (occupied, then virtual) | virtual, so dropping active
+    # orbitals at either end of the window moves them to core or virtual without reordering.
+    n_core0 = (mol.nelectron - nelecas) // 2
+    keep_occ, keep_vir = min(n_occ_act, max_occupied), min(n_vir_act, max_virtual)
+    start = n_core0 + n_occ_act - keep_occ
+    coeff = np.asarray(mo)
+    n_orbitals = keep_occ + keep_vir
+    note = f"AVAS CAS({nelecas},{ncas}) capped to CAS({2 * keep_occ},{n_orbitals})"
+    return ActiveSpace(
+        start,
+        n_orbitals,
+        keep_occ,
+        keep_occ,
+        coeff,
+        "avas",  # type: ignore[arg-type]
+        note=note,
+    )

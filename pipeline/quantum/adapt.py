@@ -24,6 +24,7 @@ from pipeline.quantum.errors import AnsatzError
 from pipeline.quantum.excitations import (
     Ansatz,
     Excitation,
+    check_sector,
     from_groups,
     generalized_pool_groups,
     singles_doubles_groups,
@@ -165,9 +166,15 @@ def adapt_kernel(
         log: called after each step as ``log(n_operators, energy_hartree, max_gradient)``.
 
     Raises:
-        AnsatzError: the pool is empty.
+        AnsatzError: the sector does not fit, the pool is empty, or a limit is not positive.
     """
     start = time.perf_counter()
+    check_sector("adapt", ham.n_orbitals, nelec)
+    if gradient_threshold <= 0 or max_operators < 1 or inner_max_iterations < 1:
+        raise AnsatzError(
+            f"adapt: gradient_threshold ({gradient_threshold}), max_operators ({max_operators}) "
+            f"and inner_max_iterations ({inner_max_iterations}) must be positive"
+        )
     pool = pool if pool is not None else fermionic_pool(ham.n_orbitals, nelec, pool_kind)
     if not pool:
         raise AnsatzError(f"empty ADAPT pool for {ham.n_orbitals} orbitals, nelec={nelec}")

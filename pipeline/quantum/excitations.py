@@ -102,6 +102,27 @@ class Ansatz:
         return [2 * i for i in range(na)] + [2 * i + 1 for i in range(nb)]
 
 
+def check_sector(name: str, n_orbitals: int, nelec: tuple[int, int]) -> None:
+    """Refuse a sector that cannot exist: no orbitals, or electrons that do not fit.
+
+    Raises:
+        AnsatzError: naming the ansatz, the sector and the limit.
+    """
+    if n_orbitals < 1:
+        raise AnsatzError(f"{name}: needs at least one active orbital, got {n_orbitals}")
+    if len(nelec) != 2 or min(nelec) < 0 or max(nelec) > n_orbitals:
+        raise AnsatzError(
+            f"{name}: nelec={tuple(nelec)} does not fit {n_orbitals} orbitals "
+            f"(need 0 <= n_alpha, n_beta <= {n_orbitals})"
+        )
+
+
+def check_layers(name: str, layers: int) -> None:
+    """Raises AnsatzError unless ``layers >= 1``."""
+    if layers < 1:
+        raise AnsatzError(f"{name}: needs at least one layer, got {layers}")
+
+
 def from_groups(
     name: str,
     n_orbitals: int,

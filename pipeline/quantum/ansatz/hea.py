@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.quantum.excitations import Ansatz, Excitation, double, from_groups, single
+from pipeline.quantum.errors import AnsatzError
+from pipeline.quantum.excitations import (
+    Ansatz,
+    Excitation,
+    check_layers,
+    check_sector,
+    double,
+    from_groups,
+    single,
+)
 
 
 def build_hea(
@@ -29,7 +38,16 @@ def build_hea(
     seed: int = 11,
     scale: float = 1e-1,
 ) -> Ansatz:
-    """Particle/Sz-conserving brick-layer ansatz; starting angles ~ N(0, scale²) (fixed seed)."""
+    """Particle/Sz-conserving brick-layer ansatz; starting angles ~ N(0, scale²) (fixed seed).
+
+    Raises:
+        AnsatzError: a sector that does not fit, ``layers < 1``, or a single orbital (no
+            neighbour to entangle).
+    """
+    check_sector("hea", n_orbitals, nelec)
+    check_layers("hea", layers)
+    if n_orbitals < 2:
+        raise AnsatzError("hea: needs at least two active orbitals (nearest-neighbour gates)")
     groups: list[list[Excitation]] = []
     for _ in range(layers):
         for parity in (0, 1):

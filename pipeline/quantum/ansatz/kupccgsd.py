@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.quantum.errors import AnsatzError
 from pipeline.quantum.excitations import (
     Ansatz,
     Excitation,
+    check_layers,
+    check_sector,
     from_groups,
     generalized_singles_groups,
     paired_doubles_groups,
@@ -25,7 +28,16 @@ def build_kupccgsd(
     seed: int = 7,
     scale: float = 1e-2,
 ) -> Ansatz:
-    """k-UpCCGSD with ``layers`` layers; starting angles ~ N(0, scale²) (fixed seed)."""
+    """k-UpCCGSD with ``layers`` layers; starting angles ~ N(0, scale²) (fixed seed).
+
+    Raises:
+        AnsatzError: a sector that does not fit, ``layers < 1``, or a single orbital (no
+            generalized excitation).
+    """
+    check_sector("kupccgsd", n_orbitals, nelec)
+    check_layers("kupccgsd", layers)
+    if n_orbitals < 2:
+        raise AnsatzError("kupccgsd: needs at least two active orbitals")
     groups: list[list[Excitation]] = []
     for _ in range(layers):
         groups += paired_doubles_groups(n_orbitals) + generalized_singles_groups(n_orbitals)

@@ -10,7 +10,13 @@ import numpy as np
 
 from pipeline.quantum.engines.ci_vector import CIVectorEngine
 from pipeline.quantum.errors import AnsatzError
-from pipeline.quantum.excitations import Ansatz, Excitation, from_groups, singles_doubles_groups
+from pipeline.quantum.excitations import (
+    Ansatz,
+    Excitation,
+    check_sector,
+    from_groups,
+    singles_doubles_groups,
+)
 from pipeline.quantum.hamiltonian import ActiveSpaceHamiltonian
 
 
@@ -68,8 +74,10 @@ def build_uccsd(
     """UCCSD ansatz of the ``nelec`` sector of ``ham``.
 
     Raises:
-        AnsatzError: the sector has no occupied -> virtual excitation (e.g. all orbitals full).
+        AnsatzError: the sector does not fit, or has no occupied -> virtual excitation
+            (e.g. all orbitals full).
     """
+    check_sector("uccsd", ham.n_orbitals, nelec)
     singles, doubles = singles_doubles_groups(ham.n_orbitals, nelec, spin_adapted=spin_adapted)
     groups: list[list[Excitation]] = doubles + singles
     if not groups:
