@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import json
 import os
 import signal
 import sqlite3
@@ -81,6 +82,20 @@ def test_bad_energy_inputs_are_one_line_exit_2(home: Path, monkeypatch, capsys) 
         assert_one_line(err, needle)
     store = open_store(Settings(home=home))
     assert store.status().row_counts["quantum_calculations"] == 0  # nothing stored for them
+    store.close()
+
+
+def test_triage_refuses_look_alike_smiles_per_line(home: Path, monkeypatch, capsys) -> None:
+    library = home.parent / "lib.smi"
+    library.write_text("CCO ethanol\nOＣＣＣ was_stored_as_water\nCCＯ was_ethane\n")
+    code, out, _ = qdp(monkeypatch, capsys, "triage", str(library), "--no-conformers", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["n_input"] == 3 and report["rejected_by_reason"].get("non_ascii") == 2
+    store = open_store(Settings(home=home))
+    assert store.get_molecule("XLYOFNOQVPJJNP-UHFFFAOYSA-N") is None  # water
+    assert store.get_molecule("OTMSDBZUPAUEDD-UHFFFAOYSA-N") is None  # ethane
+    assert store.get_molecule("LFQSCWFLJHTTHZ-UHFFFAOYSA-N") is not None  # ethanol
     store.close()
 
 
