@@ -56,3 +56,59 @@ def test_impossible_active_space_is_one_clear_line(tmp_path: Path) -> None:
 def test_energy_needs_exactly_one_input(tmp_path: Path) -> None:
     result = run_qdp("energy", "--xyz", H2, "--smiles", "C", cwd=tmp_path)
     assert result.returncode == 2 and "exactly one of" in result.stderr
+
+
+WATER_CAS22 = ("--active-space", "2,2", "--json")
+
+
+def test_energy_of_a_stored_molecule_by_inchikey(tmp_path: Path) -> None:
+    first = run_qdp("energy", "--smiles", "O", *WATER_CAS22, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    stored = json.loads(first.stdout)
+    assert stored["inchikey"] == "XLYOFNOQVPJJNP-UHFFFAOYSA-N" and stored["reused"] is False
+    again = run_qdp("energy", "--inchikey", stored["inchikey"], *WATER_CAS22, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    by_key = json.loads(again.stdout)
+    # Same molecule, same stored conformer, same method: the stored result, not a new one.
+    assert by_key["reused"] is True and by_key["energy_hartree"] == stored["energy_hartree"]
+    assert by_key["geometry_key"] == stored["geometry_key"]
+
+
+def test_unknown_inchikey_is_an_input_error(tmp_path: Path) -> None:
+    import pytest
+
+    from molecules.settings import TriageSettings
+    from pipeline.services.energies import EnergyInputError, request_for_inchikey
+    from pipeline.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'qdp.db'}")
+    with pytest.raises(EnergyInputError, match="no molecule UHOVQNZJYSORNB-UHFFFAOYSA-N"):
+        request_for_inchikey(store, "UHOVQNZJYSORNB-UHFFFAOYSA-N", TriageSettings())
+    assert EnergyInputError.exit_code == 2
+
+
+def test_energy_from_an_sdf_with_explicit_hydrogens(tmp_path: Path) -> None:
+    from pyscf import gto, mcscf, scf
+    from rdkit import Chem
+    from rdkit.Chem import AllChem
+
+    mol = Chem.AddHs(Chem.MolFromSmiles("O"))
+    AllChem.EmbedMolecule(mol, randomSeed=7)
+    sdf = tmp_path / "water.sdf"
+    sdf.write_text(Chem.MolToMolBlock(mol) + "$$$$\n")
+    result = run_qdp("energy", "--sdf", str(sdf), *WATER_CAS22, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["inchikey"] is None and data["subject_key"].startswith("geom:")
+    # The same coordinates straight into PySCF give the same HF and CASCI(2,2) energies.
+    read = Chem.MolFromMolBlock(sdf.read_text(), removeHs=False)  # coordinates as written
+    xyz = read.GetConformer().GetPositions()
+    atoms = [(a.GetSymbol(), tuple(xyz[a.GetIdx()])) for a in read.GetAtoms()]
+    mf = scf.RHF(gto.M(atom=atoms, basis="sto-3g", unit="Angstrom", verbose=0))
+    mf.conv_tol = 1e-10
+    mf.kernel()
+    mc = mcscf.CASCI(mf, 2, 2)
+    mc.verbose = 0
+    assert abs(data["hf_energy_hartree"] - mf.e_tot) < 1e-8
+    assert abs(data["reference_energy_hartree"] - mc.kernel()[0]) < 1e-8
+    assert data["matches_casci"] is True and data["n_qubits"] == 4
