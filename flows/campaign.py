@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from pydantic import BaseModel, ConfigDict, Field
 
+from flows.artifacts import artifact_key
 from flows.executor import PrefectExecutor
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner, task_timeout
@@ -52,7 +53,7 @@ def publish_round(state: CampaignState, job: CampaignJob) -> None:
     chosen molecules, and the learning curve."""
     report = campaign_report(state, job, None)
     last = report["rounds"][-1]
-    key = f"campaign-{state.campaign_id}".lower().replace("_", "-")
+    key = artifact_key("campaign", state.campaign_id)
     rows = [{"SMILES": e["smiles"], "computed": round(e["value"], 4)} for e in report["best"]]
     new_batch = zip(
         last["selected"], last["values"], last["predicted_mean"], last["predicted_std"],

@@ -13,6 +13,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from flows.artifacts import artifact_key
 from flows.executor import PrefectExecutor
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner, task_timeout
@@ -48,7 +49,9 @@ def energy_flow(
         for r in results
     ]
     create_table_artifact(
-        rows, key=f"energies-{content_hash(smiles)[:12]}", description="VQE beside CASCI"
+        rows,
+        key=artifact_key("energies", content_hash(smiles)[:12]),
+        description="VQE beside CASCI",
     )
     logger.info("%d calculations, %d failed", len(results), sum("error" in r for r in results))
     return results

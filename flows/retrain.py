@@ -1,38 +1,17 @@
-"""``retrain_flow``: retrain the surrogate on every stored value of a target."""
+"""``retrain_flow``: the retrain driver (``pipeline.services.surrogate_models.retrain_target``)
+under Prefect, with an artifact of what was trained and whether it passed its quality gate."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.artifacts import artifact_key
 from flows.settings_param import SettingsRef
-from pipeline.services.surrogate_models import held_out_metrics, train_and_register
+from pipeline.services.surrogate_models import retrain_target
 from pipeline.store import open_store
-
-
-@task(name="train-surrogate")
-def train_surrogate_task(
-    smiles: list[str], values: list[float], target: str, settings_ref: SettingsRef
-) -> dict[str, Any]:
-    """Held-out metrics, then the model refit on everything and registered as a new version."""
-    settings = settings_ref.load()
-    store = open_store(settings)
-    try:
-        metrics = held_out_metrics(smiles, values, settings.surrogate, seed=settings.campaign.seed)
-        registered = train_and_register(
-            store,
-            smiles,
-            values,
-            target=target,
-            settings=settings.surrogate,
-            models_dir=settings.models_dir,
-            metrics=metrics,
-        )
-    finally:
-        store.close()
-    return {"model_version": registered.record.id, "n_train": len(smiles), **metrics}
 
 
 @flow(name="retrain")
@@ -42,26 +21,29 @@ def retrain_flow(
     """Retrain the surrogate of ``target`` (default ``campaign.target``) on all stored values:
     quantum-calculation properties and campaign oracle results."""
     logger = get_run_logger()
-    settings_ref = settings_ref or SettingsRef()
-    settings = settings_ref.load()
-    target = target or settings.campaign.target
+    settings = (settings_ref or SettingsRef()).load()
     store = open_store(settings)
-    values = dict(store.campaign_values(target))
-    values.update(store.property_values(target))
-    store.close()
-    if len(values) < 5:
-        logger.warning("only %d stored values of %s; not retraining", len(values), target)
-        return {"target": target, "n_train": len(values), "model_version": None}
-    result = train_surrogate_task(list(values), list(values.values()), target, settings_ref)
+    try:
+        result = retrain_target(settings, store, target)
+    finally:
+        store.close()
+    target = result["target"]
+    if result["model_version"] is None:
+        logger.warning("only %d stored values of %s; not retraining", result["n_train"], target)
+        return result
+    verdict = "accepted" if result["accepted"] else "stored but NOT the default (below its bar)"
     create_markdown_artifact(
-        key="surrogate-retrain",
+        key=artifact_key("retrain", target),
         markdown=(
             f"# Surrogate retrained: {target}\n\nmodel version {result['model_version']} "
             f"({settings.surrogate.kind}) on {result['n_train']} molecules; held-out "
-            f"RMSE {result['rmse']:.3f}, R² {result['r2']:.3f}\n"
+            f"RMSE {result['rmse']:.3f}, R² {result['r2']:.3f}: {verdict}\n"
         ),
     )
     logger.info(
-        "model version %s trained on %d molecules", result["model_version"], result["n_train"]
+        "model version %s trained on %d molecules: %s",
+        result["model_version"],
+        result["n_train"],
+        verdict,
     )
-    return {"target": target, **result}
+    return result

@@ -15,6 +15,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.artifacts import artifact_key
 from flows.executor import PrefectExecutor
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
@@ -66,7 +67,7 @@ def triage_flow(
     reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(summary["rejected_by_reason"].items()))
     name = Path(library).name
     create_markdown_artifact(
-        key=f"triage-{content_hash(str(Path(library).resolve()))[:12]}",
+        key=artifact_key("triage", name, content_hash(str(Path(library).resolve()))[:8]),
         markdown=(
             f"# Triage of {name}\n\n{summary['n_input']} read, "
             f"{summary['n_unique']} unique, **{summary['n_passed']} passed** in "

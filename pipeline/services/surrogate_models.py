@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.config import Settings
 from pipeline.errors import QdpError
 from pipeline.services.model_files import ModelIntegrityError, directory_sha256, verify_directory
 from pipeline.store import Store, content_hash
@@ -181,3 +182,37 @@ def load_registered(store: Store, model_id: int | None = None) -> RegisteredSurr
             f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
         ) from None
     return RegisteredSurrogate(record, model)
+
+
+def retrain_target(settings: Settings, store: Store, target: str | None = None) -> dict[str, Any]:
+    """The retrain driver: a new surrogate of ``target`` (default ``campaign.target``) on every
+    stored value — campaign oracle results and quantum-calculation properties — with held-out
+    metrics and the quality gate. Fewer than 5 values: nothing is trained.
+
+    Returns:
+        ``target``, ``n_train``, ``model_version`` (``None`` when not trained), ``accepted``
+        and the held-out metrics.
+    """
+    target = target or settings.campaign.target
+    values = dict(store.campaign_values(target))
+    values.update(store.property_values(target))
+    if len(values) < 5:
+        return {"target": target, "n_train": len(values), "model_version": None}
+    smiles, y = list(values), list(values.values())
+    metrics = held_out_metrics(smiles, y, settings.surrogate, seed=settings.campaign.seed)
+    registered = train_and_register(
+        store,
+        smiles,
+        y,
+        target=target,
+        settings=settings.surrogate,
+        models_dir=settings.models_dir,
+        metrics=metrics,
+    )
+    return {
+        "target": target,
+        "n_train": len(smiles),
+        "model_version": registered.record.id,
+        "accepted": registered.accepted,
+        **metrics,
+    }
