@@ -28,6 +28,7 @@ from pipeline.quantum.engines.ci_vector import CIVectorEngine
 from pipeline.quantum.geometry import MoleculeInput, build_mole, geometry_key
 from pipeline.quantum.guards import check_molecule
 from pipeline.quantum.hamiltonian import ActiveSpaceHamiltonian, active_space_hamiltonian
+from pipeline.quantum.measurement.backend import check_backend, evaluate_backend, resources_of
 from pipeline.quantum.properties import (
     HARDNESS_CONVENTION,
     HARTREE_TO_EV,
@@ -119,6 +120,9 @@ class EnergyResult:
     anion: SectorEnergy | None = None
     active_space_note: str = ""
     mp2_correlation_energy_hartree: float | None = None
+    backend: str = "exact"
+    backend_evaluation: dict[str, Any] | None = None  # pipeline.quantum.measurement.backend
+    resources: dict[str, Any] | None = None  # pipeline.quantum.measurement.resources
 
     # -- derived -------------------------------------------------------------------------
     @property
@@ -360,6 +364,7 @@ def compute_energy(
     start = time.perf_counter()
     if isinstance(molecule, str):
         molecule = MoleculeInput.from_text(molecule)
+    check_backend(settings)
     mol = build_mole(molecule, settings.basis)
     check_molecule(mol, settings)
     scf = run_scf(mol, solvent=settings.solvent, max_cycles=settings.scf_max_cycles)
@@ -400,6 +405,11 @@ def compute_energy(
             # Solvated: the circuit sees the frozen reaction field; put it on the same footing
             # as the reported (self-consistent ddCOSMO) energy.
             cross += energy - e_n_props
+    # The final circuit measured as on a device (shots, noise, mitigation) and its cost.
+    offset = 0.0 if e_n_props is None else energy - e_n_props
+    theta = solution.vqe.parameters
+    evaluation = evaluate_backend(ham, solution.ansatz, theta, settings, offset_hartree=offset)
+    resources = resources_of(ham, solution.ansatz, theta, settings)
     cation = anion = None
     if properties:
         cation, anion = species[1].sector(), species[2].sector()
@@ -438,4 +448,7 @@ def compute_energy(
         anion=anion,
         active_space_note=space.note,
         mp2_correlation_energy_hartree=mp2_correlation_energy(scf.mf),
+        backend=settings.backend,
+        backend_evaluation=None if evaluation is None else evaluation.to_dict(),
+        resources=None if resources is None else resources.to_dict(),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class QuantumSettings(BaseModel):
@@ -61,6 +61,30 @@ class QuantumSettings(BaseModel):
         "(complex64) and report that energy; skipped above cross_check_max_qubits",
     )
     cross_check_max_qubits: int = Field(default=16, ge=2, le=24)
+    # Backends (pipeline.quantum.measurement): the final optimised circuit measured as on a device.
+    backend: Literal["exact", "statevector", "sampled", "noisy"] = Field(
+        default="exact",
+        description="exact: fast engine only; statevector: the compact circuit in Cirq; sampled: "
+        "finite shots over measurement groups; noisy: gate + readout noise (density matrix) "
+        "with readout mitigation, symmetry post-selection and zero-noise extrapolation",
+    )
+    shots: int = Field(
+        default=100_000, gt=0, description="shots per energy (per ZNE scale), split by weight"
+    )
+    noise_depolarizing_1q: float = Field(default=1e-4, ge=0.0, le=1.0)
+    noise_depolarizing_2q: float = Field(default=1e-3, ge=0.0, le=1.0)
+    noise_readout: float = Field(default=1e-2, ge=0.0, le=1.0, description="bit-flip per read")
+    noise_amplitude_damping: float = Field(default=0.0, ge=0.0, le=1.0, description="per gate")
+    readout_calibration_shots: int = Field(default=20_000, gt=0)
+    zne_scale_factors: tuple[int, ...] = Field(
+        default=(1, 3, 5), description="odd global-folding factors, the first 1; () = no ZNE"
+    )
+    zne_extrapolation: Literal["richardson", "linear"] = "richardson"
+    sampling_seed: int = 0
+    resource_gateset: Literal["cz", "sqrt_iswap"] = "cz"
+    resources_max_qubits: int = Field(default=16, ge=2, le=24)
+    noisy_max_qubits: int = Field(default=10, ge=2, le=14)
+    sampled_max_qubits: int = Field(default=20, ge=2, le=24)
     # Guards: what is refused before any work. They never change a result, so they are left
     # out of the result's store key (GUARD_FIELDS).
     max_basis_functions: int = Field(
@@ -74,5 +98,16 @@ class QuantumSettings(BaseModel):
         default=False, description="compute molecules with metal atoms (refused by default)"
     )
 
+    @field_validator("zne_scale_factors")
+    @classmethod
+    def _odd_scales(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        odd = all(k >= 1 and k % 2 == 1 for k in value) and len(set(value)) == len(value)
+        if value and not (odd and value[0] == 1 and len(value) >= 2):
+            raise ValueError(f"zne_scale_factors {value}: distinct odd integers starting at 1")
+        return value
 
-GUARD_FIELDS = frozenset({"max_basis_functions", "max_qubits", "max_abs_charge", "allow_metals"})
+
+GUARD_FIELDS = frozenset(
+    {"max_basis_functions", "max_qubits", "max_abs_charge", "allow_metals"}
+    | {"noisy_max_qubits", "sampled_max_qubits"}
+)
