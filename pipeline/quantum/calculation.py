@@ -19,15 +19,12 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
-
 from molecules.hashing import content_hash
-from pipeline.quantum.active_space import ActiveSpace, select_active_space
+from pipeline.quantum.active_space import select_active_space
 from pipeline.quantum.circuits import ansatz_circuit, circuit_stats
-from pipeline.quantum.engines.ci_vector import CIVectorEngine
 from pipeline.quantum.geometry import MoleculeInput, build_mole, geometry_key
 from pipeline.quantum.guards import check_molecule
-from pipeline.quantum.hamiltonian import ActiveSpaceHamiltonian, active_space_hamiltonian
+from pipeline.quantum.hamiltonian import active_space_hamiltonian
 from pipeline.quantum.measurement.backend import check_backend, evaluate_backend, resources_of
 from pipeline.quantum.properties import (
     HARDNESS_CONVENTION,
@@ -38,13 +35,14 @@ from pipeline.quantum.properties import (
     reactivity_descriptors,
 )
 from pipeline.quantum.scf import run_scf
-from pipeline.quantum.settings import GUARD_FIELDS, QuantumSettings
-from pipeline.quantum.solver import (
-    MATCHES_CASCI_MHA,
-    SectorSolution,
-    permute_hamiltonian,
-    solve_sector,
+from pipeline.quantum.sectors import (
+    SectorEnergy,
+    mp2_correlation_energy,
+    solve_gas,
+    solve_solvated,
 )
+from pipeline.quantum.settings import GUARD_FIELDS, QuantumSettings
+from pipeline.quantum.solver import MATCHES_CASCI_MHA
 from pipeline.quantum.versions import software_versions
 
 RESULT_SCHEMA = "qdp.quantum.energy/2"
@@ -64,26 +62,6 @@ def calculation_hash(settings: QuantumSettings, geometry_key: str) -> str:
             "geometry": geometry_key,
         }
     )
-
-
-@dataclass
-class SectorEnergy:
-    """VQE and CASCI energies (Hartree) of one extra sector (cation or anion)."""
-
-    nelec: tuple[int, int]
-    energy_hartree: float
-    reference_energy_hartree: float
-    n_parameters: int
-    n_evaluations: int
-
-    @property
-    def error_mha(self) -> float:
-        return 1000.0 * (self.energy_hartree - self.reference_energy_hartree)
-
-    @property
-    def matches_casci(self) -> bool:
-        """``|VQE - CASCI| <= 1.6 mHa`` in this sector (same active space)."""
-        return abs(self.error_mha) <= MATCHES_CASCI_MHA
 
 
 @dataclass
@@ -251,100 +229,6 @@ class EnergyResult:
         return out
 
 
-@dataclass
-class _Species:
-    """One solved species: its energies (Hartree) and what the circuit cross-check needs."""
-
-    solution: SectorSolution
-    energy_hartree: float  # VQE (solvated: self-consistent ddCOSMO with VQE)
-    reference_energy_hartree: float  # CASCI, same treatment
-    n_evaluations: int
-    circuit_ham: ActiveSpaceHamiltonian  # what the optimized circuit is evaluated on
-    circuit_offset_hartree: float = 0.0  # reported energy - <circuit_ham> of the VQE state
-
-    def sector(self) -> SectorEnergy:
-        return SectorEnergy(
-            self.solution.nelec,
-            self.energy_hartree,
-            self.reference_energy_hartree,
-            self.solution.ansatz.n_parameters,
-            self.n_evaluations,
-        )
-
-
-def _solve_gas(ham: ActiveSpaceHamiltonian, nelec: tuple[int, int], s: QuantumSettings) -> _Species:
-    solution = solve_sector(ham, nelec, s)
-    return _Species(
-        solution,
-        solution.energy_hartree,
-        solution.reference_energy_hartree,
-        solution.vqe.n_evaluations,
-        solution.ham,
-    )
-
-
-def _solve_solvated(
-    mf: Any, space: ActiveSpace, nelec: tuple[int, int], settings: QuantumSettings
-) -> _Species:
-    """ddCOSMO CASCI of the ``nelec`` species (VQE fcisolver) beside the exact one."""
-    from pyscf import ao2mo, mcscf
-    from pyscf import solvent as pyscf_solvent
-
-    from pipeline.quantum.fcisolver import VQEFCISolver
-
-    extra = space.n_electrons - sum(nelec)  # +1 cation, -1 anion
-    species = mf.mol
-    if extra:
-        species = mf.mol.copy()
-        species.charge += extra
-        species.spin = abs(nelec[0] - nelec[1])
-        species.build(verbose=0)
-
-    def casci() -> Any:
-        base = mcscf.CASCI(mf, space.n_orbitals, nelec)
-        base.mol = species  # same atoms and basis; its charge fixes the core and solvent
-        mc = pyscf_solvent.ddCOSMO(base)
-        mc.with_solvent.eps = 78.3553
-        mc.verbose = 0
-        return mc
-
-    mc = casci()
-    mc.fcisolver = VQEFCISolver(mf.mol, settings)
-    mc.kernel(space.mo_coeff)
-    ref = casci()
-    ref.fcisolver.conv_tol = 1e-12
-    ref.kernel(space.mo_coeff)
-    solutions = mc.fcisolver.solutions
-    final = solutions[-1]
-    # The circuit sees the reaction field of the final state, frozen.
-    h1, e_core = mc.get_h1eff(space.mo_coeff)
-    eri = ao2mo.restore(1, mc.get_h2eff(space.mo_coeff), space.n_orbitals)
-    frozen = ActiveSpaceHamiltonian(np.asarray(h1), np.asarray(eri), float(e_core))
-    e_frozen = CIVectorEngine(frozen, nelec).expectation(final.ci_vector.ravel())
-    return _Species(
-        final,
-        float(mc.e_tot),
-        float(ref.e_tot),
-        sum(s.vqe.n_evaluations for s in solutions),
-        permute_hamiltonian(frozen, final.orbital_order),
-        float(mc.e_tot) - e_frozen,
-    )
-
-
-def mp2_correlation_energy(mf: Any) -> float:
-    """MP2 correlation energy (Hartree) of the full basis, chemical core frozen.
-
-    RMP2 for RHF, UMP2 on ROHF orbitals for open shells; with a solvated mean field, MP2 in
-    its orbitals (reaction field frozen at the SCF).
-    """
-    from pyscf import mp
-    from pyscf.data.elements import chemcore
-
-    pt = mp.MP2(mf, frozen=chemcore(mf.mol) or None)
-    pt.verbose = 0
-    return float(pt.kernel()[0])
-
-
 def compute_energy(
     molecule: MoleculeInput | str, settings: QuantumSettings, *, properties: bool = False
 ) -> EnergyResult:
@@ -381,9 +265,9 @@ def compute_energy(
         sectors += [cation_nelec(space.nelec), anion_nelec(space.nelec, space.n_orbitals)]
     if settings.solvent == "none":
         gas_ham = active_space_hamiltonian(scf.mf, space)
-        species = [_solve_gas(gas_ham, nelec, settings) for nelec in sectors]
+        species = [solve_gas(gas_ham, nelec, settings) for nelec in sectors]
     else:
-        species = [_solve_solvated(scf.mf, space, nelec, settings) for nelec in sectors]
+        species = [solve_solvated(scf.mf, space, nelec, settings) for nelec in sectors]
     solution, ham = species[0].solution, species[0].circuit_ham
     energy, reference = species[0].energy_hartree, species[0].reference_energy_hartree
     n_eval = sum(s.n_evaluations for s in species)
