@@ -22,6 +22,7 @@ from typing import Any
 from molecules.hashing import content_hash
 from pipeline.quantum.active_space import select_active_space
 from pipeline.quantum.circuits import ansatz_circuit, circuit_stats
+from pipeline.quantum.errors import ActiveSpaceError
 from pipeline.quantum.geometry import MoleculeInput, build_mole, geometry_key
 from pipeline.quantum.guards import check_molecule
 from pipeline.quantum.hamiltonian import active_space_hamiltonian
@@ -260,6 +261,11 @@ def compute_energy(
         degeneracy_threshold=settings.degeneracy_threshold_hartree,
         degenerate_shells=settings.degenerate_shells,
     )
+    if space.note and 2 * space.n_orbitals > settings.max_qubits:
+        raise ActiveSpaceError(
+            f"{space.note}: {2 * space.n_orbitals} qubits, more than quantum.max_qubits = "
+            f"{settings.max_qubits} (degenerate_shells = 'shrink' or a smaller window)"
+        )
     sectors = [space.nelec]
     if properties:
         sectors += [cation_nelec(space.nelec), anion_nelec(space.nelec, space.n_orbitals)]

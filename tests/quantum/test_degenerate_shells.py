@@ -123,3 +123,11 @@ def test_shrinking_to_nothing_is_an_active_space_error() -> None:
     # leaves two electrons in one orbital with nothing to excite into, which is refused.
     with pytest.raises(ActiveSpaceError, match=r"CAS\(2,1\).*nothing to correlate"):
         select_active_space(mean_field(N2), 2, 2, degenerate_shells="shrink")
+
+
+def test_an_enlarged_window_still_respects_max_qubits() -> None:
+    from pipeline.quantum.calculation import compute_energy
+
+    settings = QuantumSettings(max_qubits=10)  # CAS(4,4) = 8 qubits passes the early guard
+    with pytest.raises(ActiveSpaceError, match="12 qubits, more than quantum.max_qubits = 10"):
+        compute_energy(MoleculeInput(geometry=NH3), settings)
