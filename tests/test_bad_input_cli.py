@@ -236,6 +236,19 @@ def test_help_keeps_bracket_hints(home: Path, monkeypatch, capsys) -> None:
     assert "[api.host]" in out and "[api.port]" in out
 
 
+def test_usage_errors_are_one_line_exit_2(home: Path, monkeypatch, capsys) -> None:
+    for args, needle in [
+        (["energy", "--charge", "abc"], "--charge"),
+        (["nosuch"], "nosuch"),
+        (["predict", "--model"], "--model"),
+    ]:
+        code, _, err = qdp(monkeypatch, capsys, *args)
+        assert code == 2, args
+        assert_one_line(err, needle, "--help")
+    code, out, err = qdp(monkeypatch, capsys)  # no command: the help text, as before
+    assert code == 2 and "Usage" in out + err
+
+
 SLOW_ENERGY = """
 import sys, time
 import pipeline.services.energies as energies

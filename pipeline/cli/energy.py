@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -9,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
@@ -131,9 +133,21 @@ def energy(
         else:
             assert sdf is not None
             request = energies.request_for_sdf(sdf, **spin)
-        result = energies.get_or_compute_energy(
-            store, request, quantum, properties=properties, recompute=recompute
-        )
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            disable=as_json or not sys.stderr.isatty(),
+            transient=True,
+        ) as bar:
+            bar.add_task(
+                f"SCF and VQE, CAS({quantum.active_electrons},{quantum.active_orbitals}) in "
+                f"{quantum.basis} (Ctrl-C stops)"
+            )
+            result = energies.get_or_compute_energy(
+                store, request, quantum, properties=properties, recompute=recompute
+            )
     finally:
         store.close()
     if as_json:

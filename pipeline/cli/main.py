@@ -60,17 +60,25 @@ def main() -> None:
     logging.getLogger("deepchem").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad")
     try:
-        app()
+        code = app(standalone_mode=False)  # returns the exit code; 130 after Ctrl-C
+    except typer.TyperException as exc:  # typer's click: bad option, unknown command, ...
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]  # the help text, as `qdp` alone printed
+            sys.exit(exc.exit_code)
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path if ctx is not None else 'qdp'} --help`)"
+        _fail(RuntimeError(exc.format_message() + hint), exc.exit_code)
+    except typer.Abort:
+        code = 130
     except (QdpError, MoleculesError, SurrogateError) as exc:
         _fail(exc, getattr(exc, "exit_code", 1))
-    except SystemExit as exc:
-        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into exit status 130
-            typer.echo("qdp: interrupted", err=True)
-        raise
     except Exception as exc:  # a fault: one line, the traceback only with QDP_DEBUG=1
         if os.environ.get("QDP_DEBUG", "") not in ("", "0"):
             raise
         _fail(exc, 1, fault=True)
+    if code == 130:
+        typer.echo("qdp: interrupted", err=True)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _fail(exc: BaseException, code: int, *, fault: bool = False) -> None:
