@@ -13,6 +13,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.artifacts import artifact_key
@@ -126,6 +127,7 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
             on_event=logger.info,
             on_round=publish_round,
             max_new_rounds=params.max_new_rounds,
+            provenance={"prefect_flow_run": f"{flow_run.name} ({flow_run.id})"},
         )
     finally:
         store.close()

@@ -53,7 +53,7 @@ def test_campaign_cli_json_contract_and_predict(tmp_path: Path) -> None:
         "--batch-size",
         "5",
         "--rounds",
-        "2",
+        "3",
         "--no-triage",
         "--seed",
         "1",
@@ -64,14 +64,19 @@ def test_campaign_cli_json_contract_and_predict(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["status"] == "finished" and report["stop_reason"] == "rounds"
     n_init = round(report["pool_size"] * 0.10)  # --init-size 10%
-    assert [len(r["selected"]) for r in report["rounds"]] == [n_init, 5, 5]
-    assert len(report["evaluated"]) == n_init + 10
-    assert len({e["smiles"] for e in report["evaluated"]}) == n_init + 10
+    assert [len(r["selected"]) for r in report["rounds"]] == [n_init, 5, 5, 5]
+    assert len(report["evaluated"]) == n_init + 15  # >= 20: enough held-out values to judge
+    assert len({e["smiles"] for e in report["evaluated"]}) == n_init + 15
     truth = lookup_oracle_from_csv(ESOL, COLUMN)
     for e in report["evaluated"]:  # the lookup oracle returned the file's values
         assert e["value"] == truth.evaluate([e["smiles"]])[0].value
     assert report["rounds"][1]["metrics"]["n_train"] == n_init
     assert "batch_rmse" in report["rounds"][1]["metrics"]
+
+    page = Path(report["report"]).read_text()  # self-contained: nothing but this file
+    assert "<svg" in page and "data:image/png;base64," in page and "data:text/csv;base64," in page
+    assert COLUMN in page and "predicted" in page and "&quot;pyscf&quot;" in page
+    assert 'src="campaign-' not in page  # no plot files beside it
 
     seen = report["evaluated"][0]
     predicted = run_qdp("predict", seen["smiles"], "bogus(", "--json", cwd=tmp_path)

@@ -183,3 +183,4 @@ def print_campaign_report(report: dict[str, Any]) -> None:
             f"surrogate model version {report['model_version']} stored; "
             f"query it with `qdp predict SMILES`"
         )
+    console.print(f"report: {escape(report['report'])}")

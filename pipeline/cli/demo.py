@@ -4,51 +4,51 @@ shipped demo library, with the embedded defaults (SQLite store, Prefect ephemera
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, settings_from
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-DEMO_LIBRARY = DATA / "demo_library.smi"
-DEMO_CONFIG = DATA / "demo.toml"
 DEMO_CAMPAIGN = "demo"
 
 
 def demo(config: ConfigOption = None) -> None:
     """Run the main job: triage the demo library, then a VQE-driven active-learning campaign
-    on electrophilicity (initial batch + 3 rounds); print results and write an HTML report."""
-    from flows.campaign import CampaignParams, run_campaign_flow
-    from flows.settings_param import SettingsRef
-    from pipeline.reports.campaign import write_campaign_report
+    (initial batch + 3 rounds); print results and write an HTML report."""
+    from pipeline.cli.campaign import execute_campaign
+    from pipeline.paths import data_file
     from pipeline.services.energies import stored_energies_for
     from pipeline.services.predictions import predict_smiles
     from pipeline.services.surrogate_models import load_registered
     from pipeline.store import open_store
 
-    config = config or DEMO_CONFIG
+    config = config or data_file("demo.toml")
+    library = data_file("demo_library.smi")
     settings = settings_from(config)
     console = Console()
     started = time.perf_counter()
     console.print(
-        f"[bold]qdp demo[/bold]: {DEMO_LIBRARY.name} → triage → VQE "
+        f"[bold]qdp demo[/bold]: {library.name} → triage → VQE "
         f"({settings.quantum.ansatz}, {settings.quantum.basis}, "
         f"CAS({settings.quantum.active_electrons},{settings.quantum.active_orbitals})) "
         f"→ {settings.surrogate.kind} surrogate → {settings.campaign.acquisition} "
-        f"acquisition; store {settings.resolved_database_url}"
+        f"acquisition; engine {settings.flows.engine}; store "
+        f"{escape(settings.resolved_database_url)}"
     )
-    params = CampaignParams(
+    report = execute_campaign(
+        settings,
+        config,
         campaign_id=DEMO_CAMPAIGN,
-        library=str(DEMO_LIBRARY),
+        library=library,
         oracle="vqe",
         triage=True,
-        settings_ref=SettingsRef(config=str(config)),
+        campaign_overrides={},
+        surrogate_overrides={},
+        say=lambda m: console.print(escape(m)),
     )
-    report = run_campaign_flow(params)
-
     store = open_store(settings)
     try:
         calculations = stored_energies_for(
@@ -62,8 +62,7 @@ def demo(config: ConfigOption = None) -> None:
     finally:
         store.close()
     _print_results(console, report, calculations, predictions)
-    path = write_campaign_report(report, calculations, settings.reports_dir)
-    console.print(f"report: {path.resolve()}")
+    console.print(f"report: {escape(report['report'])}")
     console.print(f"done in {time.perf_counter() - started:.0f} s")
 
 
@@ -79,7 +78,7 @@ def _print_results(
     for e in report["best"]:
         p = predictions.get(e["smiles"])
         top.add_row(
-            e["smiles"],
+            escape(e["smiles"]),
             f"{e['value']:.3f}",
             f"{p.mean:.3f} ± {p.std:.3f}" if p and p.mean is not None else "",
         )
@@ -94,7 +93,7 @@ def _print_results(
     )
     for c in calculations:
         vqe.add_row(
-            c["smiles"],
+            escape(c["smiles"]),
             f"{c['energy_hartree']:.6f}",
             f"{c['reference_energy_hartree']:.6f}",
             f"{c['error_mha']:.4f}",
@@ -125,7 +124,7 @@ def _print_results(
     if failed:
         console.print(
             f"{len(failed)} oracle calls failed (recorded): "
-            + "; ".join(f"{e['smiles']}: {e['error']}" for e in failed[:5])
+            + escape("; ".join(f"{e['smiles']}: {e['error']}" for e in failed[:5]))
         )
     typer.echo(
         f"campaign {report['campaign_id']}: {report['status']} ({report['stop_reason']}), "

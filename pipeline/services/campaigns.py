@@ -248,9 +248,10 @@ def run_campaign_job(
     on_event: Callable[[str], None] | None = None,
     on_round: Callable[[CampaignState, CampaignJob], None] | None = None,
     max_new_rounds: int | None = None,
+    provenance: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run a new campaign (``job``) or resume a stored one (``campaign_id``); returns the
-    ``qdp campaign --json`` report.
+    ``qdp campaign --json`` report, whose ``report`` is the HTML report written for it.
 
     Every oracle result is stored as it arrives, so a killed run resumes where it stopped.
 
@@ -263,6 +264,7 @@ def run_campaign_job(
         on_event: receives one line per chosen batch, oracle result and finish.
         on_round: called with the state and job after each batch's results are in.
         max_new_rounds: choose at most this many new batches in this call (scheduled runs).
+        provenance: shown in the HTML report besides settings and versions (e.g. flow run).
     """
     campaign_id, job = resolve_job(store, campaign_id, job)
     if on_event is not None:
@@ -285,7 +287,11 @@ def run_campaign_job(
         max_new_rounds=max_new_rounds,
     )
     model_version = register_final_model(state, job, settings, store)
-    return campaign_report(state, job, model_version)
+    report = campaign_report(state, job, model_version)
+    from pipeline.services.campaign_reports import write_report
+
+    report["report"] = str(write_report(store, report, settings, provenance).resolve())
+    return report
 
 
 def campaign_report(
