@@ -14,7 +14,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.cli.device_tables import print_device_tables
 from pipeline.errors import SettingsError
+from pipeline.quantum.measurement.backend import check_backend
 from pipeline.quantum.settings import QuantumSettings
 from pipeline.store import open_store
 
@@ -94,6 +96,23 @@ def energy(
     solvent: Annotated[
         Literal["none", "water"] | None, typer.Option(help="Implicit solvent (ddCOSMO).")
     ] = None,
+    backend: Annotated[
+        Literal["exact", "statevector", "sampled", "noisy"] | None,
+        typer.Option(help="Measure the final circuit: statevector, sampled (shots), noisy."),
+    ] = None,
+    shots: Annotated[int | None, typer.Option(help="Shots per energy [quantum.shots].")] = None,
+    depolarizing_2q: Annotated[
+        float | None, typer.Option(help="Two-qubit depolarizing probability (noisy).")
+    ] = None,
+    depolarizing_1q: Annotated[
+        float | None, typer.Option(help="One-qubit depolarizing probability (noisy).")
+    ] = None,
+    readout_error: Annotated[
+        float | None, typer.Option(help="Readout bit-flip probability (noisy).")
+    ] = None,
+    amplitude_damping: Annotated[
+        float | None, typer.Option(help="Amplitude damping per gate (noisy).")
+    ] = None,
     recompute: Annotated[
         bool, typer.Option("--recompute", help="Ignore a stored result and compute again.")
     ] = False,
@@ -108,6 +127,14 @@ def energy(
         raise SettingsError("give exactly one of --smiles, --xyz, --sdf, --inchikey")
     settings = settings_from(config)
     overrides: dict = {"basis": basis, "ansatz": ansatz, "solvent": solvent}
+    overrides |= {
+        "backend": backend,
+        "shots": shots,
+        "noise_depolarizing_2q": depolarizing_2q,
+        "noise_depolarizing_1q": depolarizing_1q,
+        "noise_readout": readout_error,
+        "noise_amplitude_damping": amplitude_damping,
+    }
     if active_space:
         overrides["active_electrons"], overrides["active_orbitals"] = _active_space(active_space)
     quantum = _quantum_settings(
@@ -119,6 +146,7 @@ def energy(
         )
     if multiplicity is not None and multiplicity < 1:
         raise SettingsError(f"invalid --multiplicity {multiplicity}: must be >= 1")
+    check_backend(quantum)  # e.g. too many qubits for a noisy simulation: before any work
     store = open_store(settings)
     try:
         spin = {"charge": charge, "multiplicity": multiplicity}
@@ -168,3 +196,4 @@ def energy(
     for note in result.get("notes", []):
         table.add_row("note", escape(note))
     Console().print(table)
+    print_device_tables(result)
