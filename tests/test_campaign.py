@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from campaign_worker import job_for
+from esol_data import COLUMN, ESOL, write_esol_library
 from test_cli import run_qdp
 
 from pipeline.config import Settings
@@ -19,18 +20,9 @@ from pipeline.services.campaigns import run_campaign_job
 from pipeline.services.oracles import lookup_oracle_from_csv
 from pipeline.store import open_store
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-ESOL = DATA / "esol_delaney.csv"
-COLUMN = "measured log solubility in mols per litre"
-
 
 def _small_library(tmp_path: Path, n: int = 60) -> Path:
-    lines = ESOL.read_text().splitlines()
-    header = lines[0].split(",")
-    column = header.index("smiles")
-    library = tmp_path / "library.smi"
-    library.write_text("\n".join(line.split(",")[column] for line in lines[1 : n + 1]) + "\n")
-    return library
+    return write_esol_library(tmp_path / "library.smi", n)
 
 
 def test_campaign_cli_json_contract_and_predict(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; no display on servers
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def _learning_curve_png(report: dict[str, Any], label: str) -> str:
     calls, values = learning_curve(report)
     fig, ax = plt.subplots(figsize=(5, 3.6))
     ax.step(calls, values, where="post")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("oracle calls")
     ax.set_ylabel(f"best {label} so far")
     ax.set_title("learning curve")

@@ -1,5 +1,6 @@
 """One driver per job: the Prefect flows and the CLI's local path run the same code, so the
-same input gives the same stored results."""
+same input gives the same stored results (triage: duplicates across chunks, invalid lines;
+campaign: the same batches and values, and a rerun of a finished campaign calls no oracle)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from esol_data import COLUMN, ESOL, write_esol_library
 
 from flows.settings_param import SettingsRef
 from pipeline.config import load_settings
@@ -14,9 +16,6 @@ from pipeline.services.campaigns import prepare_job, run_campaign_job
 from pipeline.services.triage import run_triage
 from pipeline.store import Store, open_store
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-ESOL = DATA / "esol_delaney.csv"
-COLUMN = "measured log solubility in mols per litre"
 LIBRARY = """\
 CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen
 O=C1NC(=S)SC1=Cc1ccccc1 benzylidene-rhodanine
@@ -66,6 +65,8 @@ def test_triage_flow_and_cli_path_store_the_same(tmp_path: Path) -> None:
     flow_summary = run_triage_flow(str(library), SettingsRef(config=str(flowed)), True)
     for key in ("n_input", "n_valid", "n_unique", "n_passed", "rejected_by_reason"):
         assert flow_summary[key] == getattr(summary, key), key
+    assert flow_summary["rejected_by_reason"]["duplicate"] == 1  # across chunks 0 and 1
+    assert flow_summary["rejected_by_reason"]["invalid_smiles"] == 1
     assert _triage_rows(local) == _triage_rows(flowed)
     assert len(_triage_rows(local)) == 4
 
@@ -86,10 +87,7 @@ def test_triage_flow_refuses_bad_settings_before_any_work(tmp_path: Path) -> Non
 def test_campaign_flow_and_cli_path_choose_and_store_the_same(tmp_path: Path) -> None:
     from flows.campaign import CampaignParams, run_campaign_flow
 
-    lines = ESOL.read_text().splitlines()
-    column = lines[0].split(",").index("smiles")
-    library = tmp_path / "lib.smi"
-    library.write_text("\n".join(line.split(",")[column] for line in lines[1:61]) + "\n")
+    library = write_esol_library(tmp_path / "lib.smi", 60)
     body = (
         f'[campaign]\ntarget = "{COLUMN}"\ninit_size = 6\nbatch_size = 3\nrounds = 2\n'
         'acquisition = "ucb"\noracle_chunk_size = 2\n[surrogate]\nkind = "rf"\nrf_n_trees = 20\n'
@@ -112,7 +110,10 @@ def test_campaign_flow_and_cli_path_choose_and_store_the_same(tmp_path: Path) ->
     assert [len(r["selected"]) for r in flow_report["rounds"]] == [6, 3, 3]
     assert flow_report["evaluated"] == cli_report["evaluated"]
     assert json.dumps(flow_report["rounds"]) == json.dumps(cli_report["rounds"])  # NaN == NaN
+    again = run_campaign_flow(params)  # resumes the finished campaign: no oracle call
+    assert again["evaluated"] == flow_report["evaluated"]
     for config in (local, flowed):
         store = Store.open(f"sqlite:///{config.parent / '.qdp' / 'qdp.db'}")
         assert store.status().row_counts["campaign_evaluations"] == 12
+        assert len(store.campaign_rounds("same")) == 3
         store.close()

@@ -7,25 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from esol_data import COLUMN, ESOL, write_esol_library
 
 from flows.settings_param import SettingsRef
 from pipeline.config import load_settings
 from pipeline.services.campaigns import prepare_job, run_campaign_job
 from pipeline.store import open_store
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-ESOL = DATA / "esol_delaney.csv"
-COLUMN = "measured log solubility in mols per litre"
-
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_retrain_flow_registers_a_gated_model_from_stored_values(tmp_path: Path) -> None:
     from flows.retrain import retrain_flow
 
-    lines = ESOL.read_text().splitlines()
-    column = lines[0].split(",").index("smiles")
-    library = tmp_path / "lib.smi"
-    library.write_text("\n".join(line.split(",")[column] for line in lines[1:121]) + "\n")
+    library = write_esol_library(tmp_path / "lib.smi", 120)
     config = tmp_path / "qdp.toml"
     config.write_text(
         f'home = "{tmp_path / ".qdp"}"\n[campaign]\ntarget = "{COLUMN}"\ninit_size = 40\n'
