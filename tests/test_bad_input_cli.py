@@ -191,6 +191,9 @@ def test_predict_keeps_bracket_atoms_and_refuses_tampered_weights(
     code, _, err = qdp(monkeypatch, capsys, "predict", "CCO", "--model", version)
     assert code == 1
     assert_one_line(err, "cannot read its weights")
+    code, _, err = qdp(monkeypatch, capsys, "predict", "CCO", "--model", str(2**63))
+    assert code == 2  # was an OverflowError from SQLite
+    assert_one_line(err, "no surrogate model version")
 
 
 def test_model_below_its_bar_is_stored_but_never_the_default(

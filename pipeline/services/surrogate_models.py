@@ -153,6 +153,8 @@ def load_registered(store: Store, model_id: int | None = None) -> RegisteredSurr
         ModelIntegrityError: the weights on disk differ from what was recorded, or cannot be
             read as weights (e.g. a file holding pickled objects).
     """
+    if model_id is not None and not 1 <= model_id <= 2**31 - 1:  # ids are 32-bit in the store
+        raise ModelNotFoundError(f"no surrogate model version {model_id}: ids are 1 … 2³¹−1")
     record = (
         store.get_model(model_id)
         if model_id is not None
