@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
@@ -26,6 +27,7 @@ from pipeline.services.campaigns import CampaignJob, campaign_report, prepare_jo
 from pipeline.services.oracles import is_quantum_oracle
 from pipeline.store import open_store
 from surrogates.campaign_state import CampaignState
+from surrogates.objective import utility
 
 
 class CampaignParams(BaseModel):
@@ -49,6 +51,10 @@ class CampaignParams(BaseModel):
     settings_ref: SettingsRef = SettingsRef()
 
 
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
 def publish_round(state: CampaignState, job: CampaignJob) -> None:
     """Artifacts of the round just evaluated, keyed by the campaign: best computed and newly
     chosen molecules, and the learning curve."""
@@ -67,12 +73,11 @@ def publish_round(state: CampaignState, job: CampaignJob) -> None:
     create_table_artifact(
         rows, key=f"{key}-top", description=f"round {last['round']}: best computed, new batch"
     )
-    sign = 1.0 if job.campaign.maximize else -1.0
     lines = []
     for r in report["rounds"]:
         values = [v for v in r["values"] if v is not None]
-        best = sign * max(sign * v for v in values) if values else float("nan")
-        lines.append(f"| {r['round']} | {len(r['selected'])} | {best:.4f} |")
+        best = values[int(np.argmax(utility(np.array(values), job.campaign)))] if values else None
+        lines.append(f"| {r['round']} | {len(r['selected'])} | {_fmt(best)} |")
     create_markdown_artifact(
         key=f"{key}-curve",
         markdown=(

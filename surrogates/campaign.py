@@ -29,6 +29,7 @@ from surrogates.campaign_state import (
     pool_sha256,
 )
 from surrogates.errors import CampaignError, OracleError
+from surrogates.objective import utility, utility_moments
 from surrogates.oracle import Oracle
 from surrogates.settings import CampaignSettings, SurrogateSettings
 
@@ -78,10 +79,9 @@ def stop_reason(state: CampaignState) -> str | None:
     if len(state.evaluations) >= state.pool_size:
         return "pool exhausted"
     if cfg.patience > 0:
-        history = state.top_k_history(cfg.top_k, cfg.maximize)
+        history = state.top_k_history(cfg.top_k, lambda v: utility(v, cfg))
         if len(history) > cfg.patience and not np.isnan(history[-1 - cfg.patience]):
-            sign = 1.0 if cfg.maximize else -1.0
-            gain = sign * (history[-1] - history[-1 - cfg.patience])
+            gain = history[-1] - history[-1 - cfg.patience]
             if gain <= cfg.min_improvement:
                 return "converged"
     return None
@@ -137,14 +137,16 @@ def plan_round(
     model = surrogate_factory(sur)
     model.fit_features(pool.subset([position[s] for s in train_smiles]), y)
     mean, std = model.predict_features(pool.subset(remaining))
+    # acquisition works on the utility (maximize, minimize or a target window), always maximized
+    u_mean, u_std = utility_moments(mean, std, cfg, rng)
     ctx = AcquisitionContext(
-        best=float(y.max() if cfg.maximize else y.min()),
-        maximize=cfg.maximize,
+        best=float(utility(y, cfg).max()),
+        maximize=True,
         beta=cfg.ucb_beta,
         xi=cfg.ei_xi,
         rng=rng,
     )
-    scores = acquisition_scores(cfg.acquisition, mean, std, ctx)
+    scores = acquisition_scores(cfg.acquisition, u_mean, u_std, ctx)
     local = select_batch(
         scores,
         pool.fingerprints[remaining],

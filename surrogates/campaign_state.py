@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -104,17 +104,17 @@ class CampaignState:
         ok = [e for e in self.evaluations if e.value is not None]
         return [e.smiles for e in ok], np.array([e.value for e in ok], dtype=np.float64)
 
-    def top_k_history(self, k: int, maximize: bool) -> list[float]:
-        """Mean of the best ``k`` successful values after each completed round (nan if none)."""
+    def top_k_history(self, k: int, utility: Callable[[np.ndarray], np.ndarray]) -> list[float]:
+        """Mean utility (higher is better, see :mod:`surrogates.objective`) of the best ``k``
+        successful values after each completed round (nan if none)."""
         out = []
         n_done = len(self.rounds) - (1 if self.pending() else 0)
-        sign = 1.0 if maximize else -1.0
         for r in range(n_done):
             vals = np.array(
                 [e.value for e in self.evaluations if e.value is not None and e.round <= r]
             )
-            best = np.sort(sign * vals)[::-1][:k]
-            out.append(float(sign * best.mean()) if best.size else float("nan"))
+            best = np.sort(utility(vals))[::-1][:k] if vals.size else vals
+            out.append(float(best.mean()) if best.size else float("nan"))
         return out
 
     # --- transitions ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class SurrogateSettings(BaseModel):
@@ -56,6 +56,11 @@ class CampaignSettings(BaseModel):
 
     target: str = "electrophilicity_ev"
     maximize: bool = True
+    target_window: tuple[float, float] | None = Field(
+        default=None,
+        description="seek values inside [low, high] (e.g. a moderate reactivity) instead of "
+        "maximizing or minimizing; overrides maximize",
+    )
     acquisition: Literal["greedy", "ucb", "ei", "pi", "thompson", "random"] = "ucb"
     ucb_beta: float = Field(default=1.0, ge=0.0)
     ei_xi: float = Field(default=0.0, ge=0.0)
@@ -73,3 +78,9 @@ class CampaignSettings(BaseModel):
     min_improvement: float = Field(default=0.0, ge=0.0)
     oracle_chunk_size: int = Field(default=1, ge=1)
     seed: int = 0
+
+    @model_validator(mode="after")
+    def _window_is_ordered(self) -> CampaignSettings:
+        if self.target_window is not None and not self.target_window[0] <= self.target_window[1]:
+            raise ValueError(f"target_window {self.target_window} must be [low, high], low <= high")
+        return self

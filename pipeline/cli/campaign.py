@@ -78,6 +78,10 @@ def campaign(
     maximize: Annotated[
         bool | None, typer.Option("--maximize/--minimize", help="Direction (campaign.maximize).")
     ] = None,
+    target_window: Annotated[
+        str | None,
+        typer.Option(help="Seek values in LOW,HIGH instead (campaign.target_window)."),
+    ] = None,
     surrogate: Annotated[
         Literal["dmpnn", "rf", "gp"] | None, typer.Option(help="Surrogate model (surrogate.kind).")
     ] = None,
@@ -143,6 +147,7 @@ def campaign(
             "seed": seed,
             "init_size": init_size,
             "batch_size": batch_size,
+            "target_window": _window(target_window),
         },
         surrogate_overrides={"kind": surrogate} if surrogate else {},
         say=say,
@@ -153,17 +158,32 @@ def campaign(
     print_campaign_report(report)
 
 
+def _window(text: str | None) -> tuple[float, float] | None:
+    """``"LOW,HIGH"`` → ``(low, high)``."""
+    if text is None:
+        return None
+    from pipeline.errors import SettingsError
+
+    try:
+        low, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise SettingsError(f"invalid --target-window {text!r}: allowed LOW,HIGH") from None
+    return low, high
+
+
 def print_campaign_report(report: dict[str, Any]) -> None:
     """The per-round table and the best molecules found, on stdout."""
+    from pipeline.reports.campaign import report_utility
     console = Console()
     console.print(
         f"campaign [bold]{escape(report['campaign_id'])}[/bold]: {report['status']} "
-        f"({report['stop_reason']}); {len(report['evaluated'])} oracle calls"
+        f"({report['stop_reason']}); {len(report['evaluated'])} oracle calls; "
+        f"{escape(report['target'])} {report['objective']}"
     )
     rounds = Table("round", "strategy", "chosen", "n_train", "batch RMSE", "best value")
     for r in report["rounds"]:
         values = [v for v in r["values"] if v is not None]
-        best = (max(values) if report["maximize"] else min(values)) if values else None
+        best = max(values, key=lambda v: report_utility(report, v)) if values else None
         rmse = r["metrics"].get("batch_rmse")
         rounds.add_row(
             str(r["round"]),

@@ -60,14 +60,22 @@ class ReportInputs:
     provenance: dict[str, Any] = field(default_factory=dict)
 
 
+def report_utility(report: dict[str, Any], value: float) -> float:
+    """Higher is better: the value, minus it, or minus its distance to the target window."""
+    window = report.get("target_window")
+    if window:
+        return -max(0.0, window[0] - value, value - window[1])
+    return value if report["maximize"] else -value
+
+
 def learning_curve(report: dict[str, Any]) -> tuple[list[int], list[float]]:
-    """Best value found (by the campaign's direction) after each successful oracle call."""
+    """Best value found (by the campaign's objective) after each successful oracle call."""
     best: float | None = None
     calls, values = [], []
     for n, evaluation in enumerate(report["evaluated"], start=1):
         value = evaluation["value"]
         if value is not None:
-            better = best is None or (value > best if report["maximize"] else value < best)
+            better = best is None or report_utility(report, value) > report_utility(report, best)
             best = value if better else best
         if best is not None:
             calls.append(n)
@@ -195,7 +203,7 @@ def render_campaign_report(report: dict[str, Any], inputs: ReportInputs) -> str:
     """The HTML page of ``report`` (the ``qdp campaign --json`` object)."""
     label = inputs.value_label
     scored = [r for r in inputs.rows if r.get("value") is not None]
-    scored.sort(key=lambda r: r["value"], reverse=report["maximize"])
+    scored.sort(key=lambda r: report_utility(report, r["value"]), reverse=True)
     header = ["rank", "structure", "SMILES", label, *(c.header for c in inputs.columns)]
     header.append(f"predicted {label} (± std)")
     candidates = []
@@ -235,7 +243,7 @@ def render_campaign_report(report: dict[str, Any], inputs: ReportInputs) -> str:
     ]
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     provenance = html.escape(json.dumps(inputs.provenance, indent=2, sort_keys=True, default=str))
-    direction = "maximized" if report["maximize"] else "minimized"
+    direction = report.get("objective") or ("maximized" if report["maximize"] else "minimized")
     sdf = results_sdf(inputs)
     downloads = _download(
         f"campaign-{report['campaign_id']}.csv", "text/csv", results_csv(inputs), "CSV"

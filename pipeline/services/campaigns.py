@@ -31,6 +31,7 @@ from surrogates.campaign import run_campaign
 from surrogates.campaign_state import CampaignState
 from surrogates.errors import CampaignError
 from surrogates.metrics import regression_metrics
+from surrogates.objective import objective_label, utility
 from surrogates.oracle import Oracle
 from surrogates.settings import CampaignSettings, SurrogateSettings
 
@@ -302,17 +303,18 @@ def campaign_report(
         {"smiles": e.smiles, "round": e.round, "value": e.value, "error": e.error}
         for e in state.evaluations
     ]
-    scored = sorted(
-        (e for e in evaluated if e["value"] is not None),
-        key=lambda e: e["value"],
-        reverse=job.campaign.maximize,
-    )
+    scored = [e for e in evaluated if e["value"] is not None]
+    ranks = utility(np.array([e["value"] for e in scored]), job.campaign)
+    scored = [scored[i] for i in np.argsort(-ranks, kind="stable")]  # best first
+    window = job.campaign.target_window
     return {
         "campaign_id": state.campaign_id,
         "status": state.status,
         "stop_reason": state.stop_reason,
         "target": job.campaign.target,
         "maximize": job.campaign.maximize,
+        "target_window": None if window is None else list(window),
+        "objective": objective_label(job.campaign),
         "pool_size": len(job.pool),
         "oracle": job.oracle,
         "rounds": round_metrics(state),
