@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from molecules.settings import GNNTrainingSettings, TriageSettings, usable_cores
 from pipeline.errors import SettingsError
+from pipeline.quantum.reactivity.settings import ReactivitySettings
 from pipeline.quantum.settings import QuantumSettings
 from surrogates.settings import CampaignSettings, SurrogateSettings
 
@@ -108,6 +109,7 @@ class Settings(BaseSettings):
     triage: TriageSettings = TriageSettings()
     gnn_training: GNNTrainingSettings = GNNTrainingSettings()
     quantum: QuantumSettings = QuantumSettings()
+    reactivity: ReactivitySettings = ReactivitySettings()
     surrogate: SurrogateSettings = SurrogateSettings()
     campaign: CampaignSettings = CampaignSettings()
     api: ApiSettings = ApiSettings()

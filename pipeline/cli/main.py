@@ -25,6 +25,7 @@ from pipeline.cli import (
     demo,
     energy,
     predict,
+    reactivity,
     serve,
     serve_flows,
     train_filters,
@@ -46,6 +47,7 @@ app.command("demo")(demo.demo)
 app.command("triage")(triage.triage)
 app.command("train-filters")(train_filters.train_filters)
 app.command("energy")(energy.energy)
+app.command("reactivity")(reactivity.reactivity)
 app.command("campaign")(campaign.campaign)
 app.command("predict")(predict.predict)
 app.command("serve")(serve.serve)

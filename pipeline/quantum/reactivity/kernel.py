@@ -1,0 +1,248 @@
+"""ΔE_add of a warhead: ``E(adduct⁻) − E(warhead) − E(CH3S⁻)`` per method, best site reported.
+
+    result = compute_reactivity(Chem.MolFromSmiles("C=CC#N"), ReactivitySettings())
+    result.delta_e_add_kcal["vqe"]  # kcal/mol; more negative = more reactive
+
+Per species: GFN2-xTB geometry (ALPB water) from the MMFF conformer, then in ddCOSMO water
+DF-HF, DF-DFT (range-separated hybrid), and CASCI and VQE in an AVAS space on the reacting
+atoms (warhead match + S) of the HF orbitals. The GFN2-xTB ΔE comes free with the geometries.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rdkit import Chem
+
+from molecules.warheads import WarheadMatch, find_warheads
+from pipeline.quantum.reactivity.adduct import build_adduct, thiolate, unique_sites
+from pipeline.quantum.reactivity.errors import (
+    GeometryOptimizationError,
+    NoWarheadError,
+    ReactivityError,
+    ReactivityInputError,
+)
+from pipeline.quantum.reactivity.geometry import (
+    Geometry,
+    bond_length,
+    starting_coordinates,
+    xtb_optimize,
+)
+from pipeline.quantum.reactivity.settings import ReactivitySettings
+from pipeline.quantum.reactivity.species import SpeciesEnergies, species_energies
+
+HARTREE_TO_KCAL = 627.509474
+METHODS = ("vqe", "casci", "hf", "dft", "xtb")
+MAX_CS_BOND_ANGSTROM = 2.6  # a longer C-S bond after optimisation: the adduct fell apart
+ALLOWED_ELEMENTS = {"H", "B", "C", "N", "O", "F", "P", "S", "Cl", "Br", "I", "Si"}
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """ΔE_add (kcal/mol) of one site, per method in :data:`METHODS` (``None``: not run)."""
+
+    site: int
+    warhead_class: str
+    mechanism: str
+    delta_e_add_kcal: dict[str, float | None]
+    adduct: SpeciesEnergies
+    adduct_smiles: str
+    cs_bond_angstrom: float
+
+
+@dataclass(frozen=True)
+class ReactivityResult:
+    """The most favourable site (lowest VQE ΔE_add) and every computed site.
+
+    ``omega_ev`` is the global electrophilicity ``μ²/(2η)`` (``μ = (ε_H+ε_L)/2``,
+    ``η = ε_L − ε_H``, DFT orbitals), ``None`` when ``μ ≥ 0``.
+    """
+
+    smiles: str
+    warhead_class: str
+    mechanism: str
+    site: int
+    delta_e_add_kcal: dict[str, float | None]
+    vqe_minus_casci_mha: dict[str, float]
+    lumo_ev: float
+    omega_ev: float | None
+    warhead: SpeciesEnergies
+    thiolate: SpeciesEnergies
+    sites: list[SiteResult]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["warhead"] = self.warhead.to_dict()
+        out["thiolate"] = self.thiolate.to_dict()
+        for s, d in zip(self.sites, out["sites"], strict=True):
+            d["adduct"] = s.adduct.to_dict()
+        return out
+
+
+def check_input(mol: Chem.Mol, settings: ReactivitySettings) -> None:
+    """Refuse what the method does not treat: radicals, metals/unusual elements, several
+    molecules, more heavy atoms than ``settings.max_heavy_atoms``.
+
+    Raises:
+        ReactivityInputError: with the reason.
+    """
+    odd = sorted({a.GetSymbol() for a in mol.GetAtoms()} - ALLOWED_ELEMENTS)
+    if odd:
+        raise ReactivityInputError(
+            f"element(s) {', '.join(odd)} not treated "
+            f"(allowed: {', '.join(sorted(ALLOWED_ELEMENTS))})"
+        )
+    radicals = sum(a.GetNumRadicalElectrons() for a in mol.GetAtoms())
+    if radicals:
+        raise ReactivityInputError(
+            f"{radicals} unpaired electron(s): the method treats closed-shell molecules only"
+        )
+    if len(Chem.GetMolFrags(mol)) > 1:
+        raise ReactivityInputError("several disconnected molecules: give one warhead")
+    if mol.GetNumHeavyAtoms() > settings.max_heavy_atoms:
+        raise ReactivityInputError(
+            f"{mol.GetNumHeavyAtoms()} heavy atoms > max_heavy_atoms={settings.max_heavy_atoms}"
+        )
+
+
+def _geometry(mol: Chem.Mol, settings: ReactivitySettings) -> Geometry:
+    coords = starting_coordinates(mol, settings.n_conformers)
+    molh = Chem.AddHs(mol)
+    if settings.geometry == "mmff":
+        return Geometry([a.GetSymbol() for a in molh.GetAtoms()], coords, None, 0)
+    return xtb_optimize(
+        molh, coords, solvent=settings.solvent, max_steps=settings.geometry_max_steps
+    )
+
+
+def _species(
+    geom: Geometry, charge: int, atoms: tuple[int, ...], settings: ReactivitySettings, pairs: int
+) -> SpeciesEnergies:
+    return species_energies(
+        geom.symbols, geom.coords_angstrom, charge, atoms, settings, n_pairs=pairs
+    )
+
+
+@lru_cache(maxsize=8)
+def thiolate_species(settings: ReactivitySettings) -> tuple[SpeciesEnergies, Geometry]:
+    """CH3S⁻ energies and geometry under ``settings`` (computed once per process)."""
+    mol = thiolate()
+    geom = _geometry(mol, settings)
+    return _species(geom, -1, (1,), settings, 1), geom
+
+
+def _delta(adduct: SpeciesEnergies, warhead: SpeciesEnergies, sh: SpeciesEnergies, name: str):
+    values = [getattr(x, f"{name}_hartree") for x in (adduct, warhead, sh)]
+    if any(v is None for v in values):
+        return None
+    return HARTREE_TO_KCAL * (values[0] - values[1] - values[2])
+
+
+def _omega(homo_ev: float, lumo_ev: float) -> float | None:
+    mu, eta = 0.5 * (homo_ev + lumo_ev), lumo_ev - homo_ev
+    return None if mu >= 0 or eta <= 0 else mu * mu / (2.0 * eta)
+
+
+def compute_reactivity(
+    mol: Chem.Mol,
+    settings: ReactivitySettings,
+    *,
+    matches: list[WarheadMatch] | None = None,
+) -> ReactivityResult:
+    """ΔE_add per method at each symmetry-unique warhead site of ``mol`` (≤ ``max_sites``).
+
+    Args:
+        mol: one closed-shell molecule (hydrogens implicit or explicit).
+        matches: warhead sites to use; default :func:`molecules.warheads.find_warheads`.
+
+    Raises:
+        ReactivityInputError: radical, metal, several molecules, too large.
+        NoWarheadError: no warhead site.
+        UnsupportedWarheadError: every site's mechanism lacks an anionic adduct.
+        ReactivityError, GeometryOptimizationError: SCF, geometry or active-space failure.
+    """
+    start = time.perf_counter()
+    mol = Chem.RemoveHs(mol)
+    check_input(mol, settings)
+    smiles = Chem.MolToSmiles(mol)
+    found = find_warheads(mol) if matches is None else matches
+    if not found:
+        raise NoWarheadError(f"no covalent warhead found in {smiles}")
+    sites = unique_sites(mol, found)[: settings.max_sites]
+    adducts, notes, first_error = [], [], None
+    for match in sites:
+        try:
+            adducts.append((match, build_adduct(mol, match)))
+        except ReactivityError as exc:
+            notes.append(f"site {match.site} ({match.warhead_class}): {exc}")
+            first_error = first_error or exc
+    if not adducts:
+        assert first_error is not None
+        raise first_error
+    sh, sh_geom = thiolate_species(settings)
+    charge = Chem.GetFormalCharge(mol)
+    w_geom = _geometry(mol, settings)
+    reacting = tuple(sorted({i for _, a in adducts for i in (a.site, a.anion)}))
+    warhead = _species(w_geom, charge, reacting, settings, 1)
+    results: list[SiteResult] = []
+    for match, adduct in adducts:
+        try:
+            a_geom = _geometry(adduct.mol, settings)
+            cs = bond_length(a_geom, adduct.site, adduct.sulfur)
+            if cs > MAX_CS_BOND_ANGSTROM:
+                raise GeometryOptimizationError(
+                    f"the adduct fell apart in the {settings.geometry} optimisation "
+                    f"(C–S {cs:.2f} Å > {MAX_CS_BOND_ANGSTROM} Å): no stable anionic adduct"
+                )
+            energies = _species(a_geom, charge - 1, adduct.reacting_atoms, settings, 2)
+        except ReactivityError as exc:
+            notes.append(f"site {match.site} ({match.warhead_class}): {exc}")
+            first_error = first_error or exc
+            continue
+        delta = {m: _delta(energies, warhead, sh, m) for m in METHODS if m != "xtb"}
+        if a_geom.xtb_energy_hartree is not None and w_geom.xtb_energy_hartree is not None:
+            assert sh_geom.xtb_energy_hartree is not None
+            delta["xtb"] = HARTREE_TO_KCAL * (
+                a_geom.xtb_energy_hartree - w_geom.xtb_energy_hartree - sh_geom.xtb_energy_hartree
+            )
+        else:
+            delta["xtb"] = None
+        results.append(
+            SiteResult(
+                match.site,
+                match.warhead_class,
+                match.mechanism,
+                delta,
+                energies,
+                Chem.MolToSmiles(Chem.RemoveHs(adduct.mol)),
+                cs,
+            )
+        )
+    if not results:
+        assert first_error is not None
+        raise first_error
+    best = min(results, key=lambda r: r.delta_e_add_kcal["vqe"])  # type: ignore[arg-type,return-value]
+    return ReactivityResult(
+        smiles=smiles,
+        warhead_class=best.warhead_class,
+        mechanism=best.mechanism,
+        site=best.site,
+        delta_e_add_kcal=best.delta_e_add_kcal,
+        vqe_minus_casci_mha={
+            "warhead": warhead.vqe_minus_casci_mha,
+            "adduct": best.adduct.vqe_minus_casci_mha,
+            "thiolate": sh.vqe_minus_casci_mha,
+        },
+        lumo_ev=warhead.lumo_ev,
+        omega_ev=_omega(warhead.homo_ev, warhead.lumo_ev),
+        warhead=warhead,
+        thiolate=sh,
+        sites=results,
+        seconds=time.perf_counter() - start,
+        notes=notes,
+    )

@@ -1,0 +1,160 @@
+"""Thiolate-addition reactivity: ΔE_add against independent PySCF, VQE vs CASCI per species,
+the order of known warheads, and refused / failed inputs in the store."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyscf import dft, gto, mcscf, scf, solvent
+from pyscf.mcscf import avas
+from rdkit import Chem
+
+from pipeline.quantum.reactivity.adduct import build_adduct
+from pipeline.quantum.reactivity.errors import (
+    NoWarheadError,
+    ReactivityInputError,
+    UnsupportedWarheadError,
+)
+from pipeline.quantum.reactivity.kernel import HARTREE_TO_KCAL, compute_reactivity
+from pipeline.quantum.reactivity.mean_field import (
+    build_molecule,
+    frozen_field_copy,
+    run_mean_field,
+)
+from pipeline.quantum.reactivity.settings import ReactivitySettings
+
+# Minimal basis: these tests check the arithmetic and the plumbing, not the chemistry.
+TINY = ReactivitySettings(basis="sto-3g", dft_grid_level=1, n_conformers=1, scf_conv_tol=1e-10)
+
+
+def _symbols_coords(xyz: str) -> tuple[list[str], np.ndarray]:
+    atoms = [a.split() for a in xyz.split(";")]
+    return [a[0] for a in atoms], np.array([[float(x) for x in a[1:]] for a in atoms])
+
+
+def _solvated(mf: scf.hf.SCF) -> scf.hf.SCF:
+    mf = solvent.ddCOSMO(mf)
+    mf.with_solvent.eps = 78.3553
+    mf.with_solvent.grids.level = TINY.solvent_grid_level
+    mf.with_solvent.lebedev_order = TINY.solvent_lebedev_order
+    mf.with_solvent.lmax = TINY.solvent_lmax
+    mf.conv_tol = 1e-10
+    mf.verbose = 0
+    return mf
+
+
+def _independent(xyz: str, charge: int, labels: list[str], pairs: int) -> dict[str, float]:
+    """HF, CAM-B3LYP and frozen-field CASCI energies straight from PySCF (Hartree)."""
+    mol = gto.M(atom=xyz, basis=TINY.basis, charge=charge, verbose=0)
+    hf = _solvated(scf.RHF(mol).density_fit())
+    hf.kernel()
+    ks = _solvated(dft.RKS(mol, xc=TINY.functional).density_fit())
+    ks.grids.level = TINY.dft_grid_level
+    ks.kernel()
+    ncas, nelecas, mo = avas.kernel(hf, labels, threshold=TINY.avas_threshold, verbose=0)[:3]
+    n_occ, n_vir = min(nelecas // 2, pairs), min(ncas - nelecas // 2, pairs)
+    ncore = (mol.nelectron - nelecas) // 2 + nelecas // 2 - n_occ
+    dm = hf.make_rdm1()
+    e_sol, v_sol = hf.with_solvent.kernel(dm)
+    gas = scf.RHF(mol).density_fit()
+    h = gas.get_hcore() + v_sol
+    gas.get_hcore = lambda *a, **k: h
+    mc = mcscf.CASCI(gas, n_occ + n_vir, 2 * n_occ, ncore=ncore)
+    mc.verbose = 0
+    mc.fcisolver.conv_tol = 1e-12
+    e_cas = mc.kernel(mo)[0] + e_sol - np.einsum("ij,ji->", dm, v_sol)
+    return {"hf": hf.e_tot, "dft": ks.e_tot, "casci": e_cas}
+
+
+@pytest.fixture(scope="module")
+def acrylonitrile():
+    return compute_reactivity(Chem.MolFromSmiles("C=CC#N"), TINY)
+
+
+@pytest.mark.slow
+def test_acrylonitrile_delta_e_matches_independent_pyscf(acrylonitrile) -> None:
+    r = acrylonitrile
+    assert (r.warhead_class, r.mechanism, r.site) == ("acrylonitrile", "michael", 0)
+    adduct = r.sites[0].adduct
+    # warhead: site C0 and alpha C1; adduct: same atoms (S is atom 7 after the 3 H); CH3S-: S1.
+    w = _independent(r.warhead.geometry_angstrom, 0, ["0 C 2p", "1 C 2p"], 1)
+    a = _independent(adduct.geometry_angstrom, -1, ["0 C 2p", "1 C 2p"], 2)
+    t = _independent(r.thiolate.geometry_angstrom, -1, ["1 S 3p"], 1)
+    for method in ("hf", "dft", "casci"):
+        expected = HARTREE_TO_KCAL * (a[method] - w[method] - t[method])
+        assert r.delta_e_add_kcal[method] == pytest.approx(expected, abs=0.01), method
+    assert r.delta_e_add_kcal["vqe"] == pytest.approx(r.delta_e_add_kcal["casci"], abs=1.0)
+    # the thiolate adds to the beta carbon: a C-S bond of a real adduct
+    assert 1.7 < r.sites[0].cs_bond_angstrom < 2.6
+
+
+@pytest.mark.slow
+def test_each_species_vqe_within_1p6_mha_of_casci(acrylonitrile) -> None:
+    errors = acrylonitrile.vqe_minus_casci_mha
+    assert set(errors) == {"warhead", "adduct", "thiolate"}
+    for species, error in errors.items():
+        assert abs(error) <= 1.6, species
+        assert error >= -1e-6, species  # variational: never below CASCI
+    assert (acrylonitrile.warhead.active_electrons, acrylonitrile.warhead.active_orbitals) == (2, 2)
+    adduct = acrylonitrile.sites[0].adduct
+    assert (adduct.active_electrons, adduct.active_orbitals) == (4, 4)
+
+
+def test_frozen_field_reproduces_solvated_hf_for_the_hf_determinant() -> None:
+    mol = build_molecule(["S", "H"], np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.34]]), -1, "sto-3g")
+    hf = run_mean_field(mol, TINY)
+    frozen, constant = frozen_field_copy(hf)
+    dm = hf.make_rdm1()
+    e_det = frozen.energy_tot(dm=dm, h1e=frozen.get_hcore()) + constant
+    assert e_det == pytest.approx(hf.e_tot, abs=1e-8)
+
+
+def test_adducts_put_the_charge_where_the_mechanism_says() -> None:
+    from molecules.warheads import find_warheads
+
+    cases = {
+        "C=CC(=O)N(C)C": ("michael", "CSC[CH-]C(=O)N(C)C"),
+        "O=C1CCC1": ("carbonyl_addition", "CSC1([O-])CCC1"),
+    }
+    for smiles, (mechanism, adduct_smiles) in cases.items():
+        mol = Chem.MolFromSmiles(smiles)
+        match = find_warheads(mol)[0]
+        assert match.mechanism == mechanism
+        adduct = build_adduct(mol, match)
+        assert Chem.GetFormalCharge(adduct.mol) == -1
+        expected = Chem.CanonSmiles(adduct_smiles)
+        assert Chem.MolToSmiles(Chem.RemoveHs(adduct.mol)) == expected
+    chloroacetamide = Chem.MolFromSmiles("ClCC(=O)NC")
+    with pytest.raises(UnsupportedWarheadError, match="SN2"):
+        build_adduct(chloroacetamide, find_warheads(chloroacetamide)[0])
+
+
+def test_no_warhead_radical_and_metal_are_clear_errors() -> None:
+    with pytest.raises(NoWarheadError, match="no covalent warhead"):
+        compute_reactivity(Chem.MolFromSmiles("CCO"), TINY)
+    with pytest.raises(ReactivityInputError, match="unpaired"):
+        compute_reactivity(Chem.MolFromSmiles("[CH2]C=CC#N"), TINY)
+    with pytest.raises(ReactivityInputError, match="Pt"):
+        compute_reactivity(Chem.MolFromSmiles("C=CC(=O)[O-].[Pt+]"), TINY)
+
+
+def test_store_keeps_failures_with_reasons_and_refuses_bad_input(settings) -> None:
+    from pipeline.services.reactivity import ReactivityOracle, get_or_compute_reactivity
+    from pipeline.store import open_store
+
+    store = open_store(settings)
+    try:
+        first = get_or_compute_reactivity(store, "CCO", TINY)
+        assert first["status"] == "failed" and "no covalent warhead" in first["error"]
+        again = get_or_compute_reactivity(store, "CCO", TINY)
+        assert again["reused"] and again["error"] == first["error"]
+        sn2 = get_or_compute_reactivity(store, "ClCC(=O)NC", TINY)
+        assert sn2["status"] == "failed" and "SN2" in sn2["error"]
+        for bad in ("[CH2]C=CC#N", "C=CC(=O)[O-].[Pt+]", "not a smiles"):
+            with pytest.raises(ReactivityInputError):
+                get_or_compute_reactivity(store, bad, TINY)
+        oracle = ReactivityOracle(store, TINY)
+        [result] = oracle.evaluate(["[CH2]C=CC#N"])
+        assert result.value is None and "unpaired" in (result.error or "")
+    finally:
+        store.close()
