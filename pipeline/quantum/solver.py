@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from pyscf import lib
 from pyscf.fci import addons, cistring
 
 from pipeline.quantum.adapt import adapt_kernel
@@ -128,7 +129,8 @@ def solve_sector(
         warm_start: a previous solution whose parameters start a fixed ansatz (used only with
             the same sector, orbital order and parameter count; never for ADAPT).
     """
-    reference, ci = casci_energy(ham, nelec)
+    with lib.with_omp_threads(1):  # small CI spaces: threads cost more than they save
+        reference, ci = casci_energy(ham, nelec)
     order = dominant_determinant_order(ci, ham.n_orbitals, nelec)
     work = ham if order == tuple(range(ham.n_orbitals)) else permute_hamiltonian(ham, order)
     if settings.ansatz == "adapt":
