@@ -25,14 +25,18 @@ from pipeline.quantum.circuits import ansatz_circuit, circuit_stats
 from pipeline.quantum.errors import ActiveSpaceError
 from pipeline.quantum.geometry import MoleculeInput, build_mole, geometry_key
 from pipeline.quantum.guards import check_molecule
-from pipeline.quantum.hamiltonian import active_space_hamiltonian
+from pipeline.quantum.hamiltonian import (
+    ActiveSpaceHamiltonian,
+    active_space_hamiltonian,
+    casci_energy,
+)
 from pipeline.quantum.measurement.backend import check_backend, evaluate_backend, resources_of
 from pipeline.quantum.properties import (
     HARDNESS_CONVENTION,
     HARTREE_TO_EV,
     ReactivityDescriptors,
-    anion_nelec,
-    cation_nelec,
+    ion_sector_candidates,
+    lowest_sector,
     reactivity_descriptors,
 )
 from pipeline.quantum.scf import run_scf
@@ -230,6 +234,16 @@ class EnergyResult:
         return out
 
 
+def ion_sector(ham: ActiveSpaceHamiltonian, nelec: tuple[int, int], change: int) -> tuple[int, int]:
+    """The N-1 (``change=-1``) or N+1 sector holding the ion's ground state: of removing or
+    adding an alpha or a beta electron, the sector of lowest CASCI energy (gas phase), the
+    highest spin one among the components of a multiplet (see :func:`lowest_sector`)."""
+    candidates = ion_sector_candidates(nelec, ham.n_orbitals, change)
+    if len(candidates) == 1:
+        return candidates[0]
+    return lowest_sector({s: casci_energy(ham, s)[0] for s in candidates})
+
+
 def compute_energy(
     molecule: MoleculeInput | str, settings: QuantumSettings, *, properties: bool = False
 ) -> EnergyResult:
@@ -266,11 +280,11 @@ def compute_energy(
             f"{space.note}: {2 * space.n_orbitals} qubits, more than quantum.max_qubits = "
             f"{settings.max_qubits} (degenerate_shells = 'shrink' or a smaller window)"
         )
+    gas_ham = active_space_hamiltonian(scf.mf, space)
     sectors = [space.nelec]
     if properties:
-        sectors += [cation_nelec(space.nelec), anion_nelec(space.nelec, space.n_orbitals)]
+        sectors += [ion_sector(gas_ham, space.nelec, change) for change in (-1, +1)]
     if settings.solvent == "none":
-        gas_ham = active_space_hamiltonian(scf.mf, space)
         species = [solve_gas(gas_ham, nelec, settings) for nelec in sectors]
     else:
         species = [solve_solvated(scf.mf, space, nelec, settings) for nelec in sectors]

@@ -51,6 +51,42 @@ def anion_nelec(nelec: tuple[int, int], n_orbitals: int) -> tuple[int, int]:
     return new
 
 
+def ion_sector_candidates(
+    nelec: tuple[int, int], n_orbitals: int, change: int
+) -> list[tuple[int, int]]:
+    """The ``(n_alpha, n_beta)`` sectors with one electron removed (``change=-1``) or added
+    (``+1``), alpha or beta, written with ``n_alpha >= n_beta``, highest spin first.
+
+    Raises:
+        ActiveSpaceError: no such sector fits (no electron to remove, or the space is full).
+    """
+    if change == -1:
+        cation_nelec(nelec)  # raises with the reason when there is nothing to remove
+    else:
+        anion_nelec(nelec, n_orbitals)
+    na, nb = nelec
+    found = set()
+    for a, b in ((na + change, nb), (na, nb + change)):
+        a, b = max(a, b), min(a, b)
+        if b >= 0 and a <= n_orbitals:
+            found.add((a, b))
+    return sorted(found, key=lambda s: s[1] - s[0])
+
+
+def lowest_sector(
+    energies: dict[tuple[int, int], float], tolerance_hartree: float = 1e-7
+) -> tuple[int, int]:
+    """The sector of lowest energy; among sectors within ``tolerance_hartree`` of it (the
+    components of one spin multiplet), the one of highest ``n_alpha - n_beta``.
+
+    A triplet ion is then solved in its M_S = 1 sector, where the spin-adapted ansätze (built
+    for singlets when ``n_alpha == n_beta``) can reach it.
+    """
+    e_min = min(energies.values())
+    close = [s for s, e in energies.items() if e - e_min <= tolerance_hartree]
+    return max(close, key=lambda s: (s[0] - s[1], s))
+
+
 @dataclass(frozen=True)
 class ReactivityDescriptors:
     """Vertical IP and EA (Hartree) and the descriptors derived from them."""

@@ -23,7 +23,11 @@ from pipeline.quantum.hamiltonian import (
     active_space_hamiltonian,
     casci_energy,
 )
-from pipeline.quantum.properties import ReactivityDescriptors
+from pipeline.quantum.properties import (
+    ReactivityDescriptors,
+    ion_sector_candidates,
+    lowest_sector,
+)
 from pipeline.quantum.scf import run_scf
 from pipeline.quantum.settings import QuantumSettings
 from pipeline.quantum.solver import (
@@ -112,3 +116,24 @@ def test_solvated_properties_solvate_every_species() -> None:
     assert wet.ionization_potential_ev < gas.ionization_potential_ev - 1.0  # type: ignore[operator]
     assert wet.electron_affinity_ev > gas.electron_affinity_ev + 1.0  # type: ignore[operator]
     assert wet.cation.energy_hartree < gas.cation.energy_hartree - 0.03  # type: ignore[union-attr]
+
+
+def test_triplet_cation_is_solved_in_its_high_spin_sector() -> None:
+    """OH radical CAS(3,3): OH+ is a triplet. In the M_S = 0 sector the spin-adapted ansatz
+    reaches only singlets (94.9 mHa above CASCI); the M_S = 1 sector holds the triplet."""
+    settings = QuantumSettings(active_electrons=3, active_orbitals=3)
+    oh = MoleculeInput(geometry="O 0 0 0; H 0 0 0.97", multiplicity=2)
+    result = compute_energy(oh, settings, properties=True)
+    assert result.cation is not None and result.cation.nelec == (2, 0)
+    assert result.anion is not None and result.anion.nelec == (2, 2)
+    assert result.all_sectors_match_casci and abs(result.cation.error_mha) < 1e-3
+
+
+def test_ion_sector_candidates_and_the_lowest_sector() -> None:
+    assert ion_sector_candidates((2, 1), 3, -1) == [(2, 0), (1, 1)]
+    assert ion_sector_candidates((2, 2), 4, -1) == [(2, 1)]
+    assert ion_sector_candidates((2, 2), 2, -1) == [(2, 1)]
+    assert ion_sector_candidates((2, 1), 2, +1) == [(2, 2)]
+    # Components of one multiplet (equal energies): the highest spin; otherwise the lowest.
+    assert lowest_sector({(1, 1): -1.0, (2, 0): -1.0 + 1e-9}) == (2, 0)
+    assert lowest_sector({(1, 1): -1.1, (2, 0): -1.0}) == (1, 1)
