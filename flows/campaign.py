@@ -39,7 +39,7 @@ class CampaignParams(BaseModel):
         default=None, description="resume (or create) this campaign; new random id if empty"
     )
     library: str = Field(default_factory=lambda: str(data_file("demo_library.smi")))
-    oracle: str = Field(default="vqe", description="'vqe' or 'lookup:FILE.csv'")
+    oracle: str = Field(default="vqe", description="'reactivity', 'vqe' or 'lookup:FILE.csv'")
     triage: bool = True
     campaign: dict[str, Any] = Field(
         default_factory=dict, description="overrides of [campaign] (init_size may be 'P%')"

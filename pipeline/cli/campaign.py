@@ -71,7 +71,9 @@ def campaign(
     library: Annotated[
         Path | None, typer.Option(help="Candidate library (SMILES/CSV/SDF); default: the demo's.")
     ] = None,
-    oracle: Annotated[str, typer.Option(help="'vqe' or 'lookup:FILE.csv'.")] = "vqe",
+    oracle: Annotated[
+        str, typer.Option(help="'reactivity', 'vqe' or 'lookup:FILE.csv'.")
+    ] = "vqe",
     target: Annotated[
         str | None, typer.Option(help="Property to optimise (campaign.target).")
     ] = None,

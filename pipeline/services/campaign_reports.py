@@ -11,7 +11,7 @@ from typing import Any
 from pipeline.config import Settings
 from pipeline.errors import QdpError
 from pipeline.reports.campaign import Column, ReportInputs, write_campaign_report
-from pipeline.services.oracles import parse_oracle_spec
+from pipeline.services.oracles import canonical_inchikey, parse_oracle_spec
 from pipeline.store import Store
 from pipeline.store.models import Molecule
 
@@ -20,6 +20,21 @@ ENERGY_COLUMNS = [
     Column("reference_energy_hartree", "CASCI / Ha", 6),
     Column("error_mha", "VQE − CASCI / mHa", 4),
 ]
+
+
+REACTIVITY_COLUMNS = [
+    Column("warhead_class", "warhead class"),
+    Column("site", "site atom"),
+    Column("dE_vqe", "ΔE_add VQE / kcal/mol", 1),
+    Column("dE_casci", "ΔE_add CASCI / kcal/mol", 1),
+    Column("dE_dft", "ΔE_add DFT / kcal/mol", 1),
+    Column("dE_hf", "ΔE_add HF / kcal/mol", 1),
+    Column("lumo_ev", "LUMO / eV", 2),
+]
+REACTIVITY_LABELS = {
+    "delta_e_add_kcal": "ΔE_add (VQE) / kcal/mol",
+    "reactivity_kcal": "−ΔE_add (VQE) / kcal/mol",
+}
 
 
 def _versions() -> dict[str, str]:
@@ -63,6 +78,40 @@ def _energy_checks(smiles: str, details: dict[str, Any]) -> list[dict[str, Any]]
     return checks
 
 
+def _reactivity_details(store: Store, smiles: list[str], settings: Settings) -> dict[str, Any]:
+    """Stored reactivity results (flattened for the table) by SMILES."""
+    from pipeline.services.reactivity import reactivity_hash
+
+    key = reactivity_hash(settings.reactivity)
+    out = {}
+    for s in smiles:
+        inchikey = canonical_inchikey(s)
+        stored = None if inchikey is None else store.get_calculation(inchikey, key)
+        if stored is None or stored.status != "ok":
+            continue
+        d = stored.details
+        flat = {f"dE_{m}": v for m, v in d["delta_e_add_kcal"].items()}
+        out[s] = {**d, **flat, "smiles": s}
+    return out
+
+
+def _reactivity_checks(smiles: str, details: dict[str, Any]) -> list[dict[str, Any]]:
+    best = next((x for x in details["sites"] if x["site"] == details["site"]), None)
+    species = [("warhead", details["warhead"]), ("CH3S⁻", details["thiolate"])]
+    if best is not None:
+        species.insert(1, (f"adduct⁻ (site {best['site']})", best["adduct"]))
+    return [
+        {
+            "smiles": smiles,
+            "species": f"{name}, CAS({e['active_electrons']},{e['active_orbitals']})",
+            "vqe_hartree": e["vqe_hartree"],
+            "casci_hartree": e["casci_hartree"],
+            "error_mha": 1000.0 * (e["vqe_hartree"] - e["casci_hartree"]),
+        }
+        for name, e in species
+    ]
+
+
 def _molblocks(store: Store, smiles: list[str]) -> dict[str, str]:
     from sqlalchemy import select
 
@@ -96,6 +145,10 @@ def campaign_report_inputs(
     if kind == "vqe":
         details = _energy_details(store, smiles, settings)
         columns = ENERGY_COLUMNS
+    elif kind == "reactivity":
+        details = _reactivity_details(store, smiles, settings)
+        columns = REACTIVITY_COLUMNS
+        label = REACTIVITY_LABELS.get(label, label)
     predictions = _predictions(store, report["model_version"], smiles)
     rows, checks = [], []
     for e in report["evaluated"]:
@@ -104,8 +157,9 @@ def campaign_report_inputs(
         if p is not None:
             row.update(predicted_mean=p.mean, predicted_std=p.std)
         rows.append(row)
-        if kind == "vqe" and e["smiles"] in details:
-            checks += _energy_checks(e["smiles"], details[e["smiles"]])
+        if e["smiles"] in details:
+            check = _energy_checks if kind == "vqe" else _reactivity_checks
+            checks += check(e["smiles"], details[e["smiles"]])
     provenance = {
         "campaign": report["campaign_id"],
         "oracle": report["oracle"],

@@ -1,4 +1,6 @@
-"""Campaign oracles by name: ``vqe`` (the quantum step), ``lookup:FILE.csv`` (known values).
+"""Campaign oracles by name: ``reactivity`` (thiolate-addition energies of warheads, the
+quantum step of covalent campaigns), ``vqe`` (one molecule's VQE energy and descriptors) and
+``lookup:FILE.csv`` (known values).
 
 :class:`OracleRef` is what a campaign driver holds: a small picklable handle (the oracle's
 name, target and the settings) whose ``evaluate`` builds the oracle once per process and
@@ -19,14 +21,21 @@ from pipeline.config import Settings
 from pipeline.errors import SettingsError
 from surrogates.oracle import LookupOracle, Oracle, OracleResult
 
-ORACLE_KINDS = ("vqe", "lookup")
-QUANTUM_ORACLES = ("vqe",)
+QUANTUM_ORACLES = ("reactivity", "vqe")
 
 
 def canonical_smiles(smiles: str) -> str | None:
     """The standardized canonical SMILES that triage gives this molecule, or ``None``."""
     try:
         return identify_mol(parse_smiles(smiles)).smiles
+    except MoleculeParseError:
+        return None
+
+
+def canonical_inchikey(smiles: str) -> str | None:
+    """The InChIKey that triage and the store give this molecule, or ``None``."""
+    try:
+        return identify_mol(parse_smiles(smiles)).inchikey
     except MoleculeParseError:
         return None
 
@@ -43,12 +52,14 @@ def lookup_oracle_from_csv(path: Path, value_column: str) -> LookupOracle:
 
 
 def parse_oracle_spec(spec: str) -> tuple[str, Path | None]:
-    """``"vqe"`` or ``"lookup:FILE"`` → (kind, path)."""
+    """``"reactivity"``, ``"vqe"`` or ``"lookup:FILE"`` → (kind, path)."""
     if spec in QUANTUM_ORACLES:
         return spec, None
     if spec.startswith("lookup:") and len(spec) > len("lookup:"):
         return "lookup", Path(spec.split(":", 1)[1])
-    raise SettingsError(f"invalid oracle {spec!r}: allowed 'vqe' or 'lookup:FILE.csv'")
+    raise SettingsError(
+        f"invalid oracle {spec!r}: allowed 'reactivity', 'vqe' or 'lookup:FILE.csv'"
+    )
 
 
 def is_quantum_oracle(spec: str) -> bool:
@@ -62,8 +73,13 @@ def make_oracle(spec: str, target: str, settings: Settings) -> Oracle:
     if kind == "lookup":
         assert path is not None
         return lookup_oracle_from_csv(path, target)
-    from pipeline.services.vqe_oracle import VQEOracle
     from pipeline.store import open_store
+
+    if kind == "reactivity":
+        from pipeline.services.reactivity import ReactivityOracle
+
+        return ReactivityOracle(open_store(settings), settings.reactivity, target)
+    from pipeline.services.vqe_oracle import VQEOracle
 
     return VQEOracle(open_store(settings), settings.quantum, target, settings.triage)
 
