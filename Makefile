@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.qdp-installed
 TEST_INSTALLED := $(VENV)/.qdp-test-installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint typecheck bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,14 @@ demo: $(INSTALLED)
 test: $(TEST_INSTALLED)
 	$(PY) -m pytest
 
+# ruff (lint + format) and the import-layering contracts of pyproject.toml: seconds.
 lint: $(TEST_INSTALLED)
-	$(VENV)/bin/ruff check pipeline flows molecules surrogates tests benchmarks
-	$(VENV)/bin/ruff format --check pipeline flows molecules surrogates tests benchmarks
+	$(VENV)/bin/ruff check pipeline flows molecules surrogates tests benchmarks data
+	$(VENV)/bin/ruff format --check pipeline flows molecules surrogates tests benchmarks data
+	$(VENV)/bin/lint-imports --no-cache
+
+typecheck: $(TEST_INSTALLED)
+	$(VENV)/bin/mypy molecules surrogates pipeline flows
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/store.py
