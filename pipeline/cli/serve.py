@@ -26,11 +26,12 @@ def serve(
 
     settings = settings_from(config)
     workers = workers or settings.api.workers
-    address = {"host": host or settings.api.host, "port": port or settings.api.port}
-    if not is_loopback(address["host"]):
+    bind = host or settings.api.host
+    address = {"host": bind, "port": port or settings.api.port}
+    if not is_loopback(bind):
         if settings.api_token is None:
             typer.echo(
-                f"qdp: warning: serving on {address['host']} without a bearer token: anyone "
+                f"qdp: warning: serving on {bind} without a bearer token: anyone "
                 "who can reach this port can use the API (set QDP_API_TOKEN)",
                 err=True,
             )
