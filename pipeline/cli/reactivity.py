@@ -130,33 +130,35 @@ def _json_row(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_table(results: list[dict[str, Any]], method: Any) -> None:
-    table = Table(
-        "molecule",
-        "warhead (site)",
-        *[f"ΔE {_LABELS[m]}" for m in METHODS],
-        "VQE−CASCI / mHa (max)",
-        "LUMO / eV",
-        "ω / eV",
-        "s",
-        title=f"ΔE_add / kcal/mol (lower = more reactive); {method.basis}, "
-        f"{method.functional if method.compute_dft else 'no DFT'}, "
-        f"{'ddCOSMO water' if method.solvent == 'water' else 'gas'}, {method.geometry} geometries",
-        caption="VQE: exact sector engine; VQE−CASCI only says the optimiser reproduced CASCI "
-        "in the active space",
-    )
-    for r in results:
-        name = escape(str(r["name"]))
-        if r["status"] != "ok":
-            table.add_row(name, f"[red]{escape(str(r['error']))}[/red]")
-            continue
-        worst = max(abs(v) for v in r["vqe_minus_casci_mha"].values())
-        table.add_row(
-            name,
-            escape(f"{r['warhead_class']} ({r['site']})"),
-            *[_fmt(r["delta_e_add_kcal"].get(m)) for m in METHODS],
-            f"{worst:.3f}",
-            _fmt(r["lumo_ev"], "{:.2f}"),
-            _fmt(r["omega_ev"], "{:.2f}"),
-            _fmt(r["seconds"], "{:.0f}") + (" (stored)" if r.get("reused") else ""),
+    ok = [r for r in results if r["status"] == "ok"]
+    if ok:
+        table = Table(
+            "molecule",
+            "warhead (site)",
+            *[_LABELS[m] for m in METHODS],
+            "VQE−CASCI mHa",
+            "LUMO eV",
+            "ω eV",
+            "s",
+            title=f"ΔE_add / kcal/mol (lower = more reactive): {method.basis}, "
+            f"{method.functional if method.compute_dft else 'no DFT'}, "
+            f"{'ddCOSMO water' if method.solvent == 'water' else 'gas'}, "
+            f"{method.geometry} geometries",
+            caption="VQE: exact sector engine; VQE−CASCI (worst species) only says the "
+            "optimiser reproduced CASCI in the active space",
         )
-    Console().print(table)
+        for r in ok:
+            worst = max(abs(v) for v in r["vqe_minus_casci_mha"].values())
+            table.add_row(
+                escape(str(r["name"])),
+                escape(f"{r['warhead_class']} ({r['site']})"),
+                *[_fmt(r["delta_e_add_kcal"].get(m)) for m in METHODS],
+                f"{worst:.3f}",
+                _fmt(r["lumo_ev"], "{:.2f}"),
+                _fmt(r["omega_ev"], "{:.2f}"),
+                _fmt(r["seconds"], "{:.0f}") + (" (stored)" if r.get("reused") else ""),
+            )
+        Console().print(table)
+    for r in results:
+        if r["status"] != "ok":
+            typer.echo(f"{r['name']}: {r['status']}: {r['error']}")

@@ -158,3 +158,14 @@ def test_store_keeps_failures_with_reasons_and_refuses_bad_input(settings) -> No
         assert result.value is None and "unpaired" in (result.error or "")
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_order_of_three_warheads_of_known_reactivity() -> None:
+    """N-methylmaleimide > acrylamide > crotonamide (GSH rates; a beta-methyl slows thia-Michael
+    addition), by the default quantum descriptor (VQE ΔE_add; lower = more reactive)."""
+    smiles = ["CN1C(=O)C=CC1=O", "C=CC(=O)N", "C/C=C/C(=O)N"]
+    values = [
+        compute_reactivity(Chem.MolFromSmiles(s), TINY).delta_e_add_kcal["vqe"] for s in smiles
+    ]
+    assert values == sorted(values), dict(zip(smiles, values, strict=True))
