@@ -13,15 +13,18 @@ allow) is refused before any work and not stored.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdkit import Chem
 from rdkit.Chem.MolStandardize import rdMolStandardize
 
 from molecules.conformers import generate_conformer
 from molecules.errors import ConformerError, MoleculeParseError
+from molecules.executors import Executor, SerialExecutor
 from molecules.settings import TriageSettings
 from molecules.standardize import identify_mol, parse_smiles
 from pipeline.errors import InputFileError, QdpError
@@ -31,6 +34,9 @@ from pipeline.quantum.geometry import MoleculeInput, complete_hydrogens
 from pipeline.quantum.guards import check_elements, check_size, estimate_basis_functions
 from pipeline.quantum.settings import GUARD_FIELDS, QuantumSettings
 from pipeline.store import Store, content_hash
+
+if TYPE_CHECKING:
+    from pipeline.config import Settings
 
 METHOD_VERSION = 1  # bump when a code change alters results for the same settings
 
@@ -316,6 +322,35 @@ def get_or_compute_energy(
         raise CalculationFailedError(f"{type(exc).__name__}: {exc}", exc.exit_code) from None
     store.put_calculation(_row(request, settings_hash, payload), replace=True)
     return {**payload, **keys, "reused": False, **notes}
+
+
+def energy_for_smiles(smiles: str, *, settings: Settings, properties: bool) -> dict[str, Any]:
+    """One stored-or-computed calculation for ``smiles`` in the store of ``settings``;
+    a failure is returned as ``{"smiles": ..., "error": reason}``, not raised."""
+    from pipeline.store import open_store
+
+    store = open_store(settings)
+    try:
+        request = request_for_smiles(store, smiles, settings.triage, quantum=settings.quantum)
+        result = get_or_compute_energy(store, request, settings.quantum, properties=properties)
+        return {"smiles": smiles, **result}
+    except QdpError as exc:
+        return {"smiles": smiles, "error": str(exc)}
+    finally:
+        store.close()
+
+
+def compute_energies(
+    smiles: Sequence[str],
+    settings: Settings,
+    *,
+    properties: bool = True,
+    executor: Executor | None = None,
+) -> list[dict[str, Any]]:
+    """The energy-batch driver: :func:`energy_for_smiles` for each SMILES, in input order
+    (``executor`` runs the calls: this process by default, Prefect tasks in the flows)."""
+    call = partial(energy_for_smiles, settings=settings, properties=properties)
+    return list((executor or SerialExecutor()).map(call, smiles))
 
 
 def stored_energies_for(store: Store, smiles: list[str], settings: Any) -> list[dict[str, Any]]:

@@ -40,7 +40,7 @@ class VQEOracle:
         results = []
         for s in smiles:
             try:
-                request = request_for_smiles(self.store, s, self.triage)
+                request = request_for_smiles(self.store, s, self.triage, quantum=self.settings)
                 payload = get_or_compute_energy(
                     self.store, request, self.settings, properties=self.properties
                 )
