@@ -44,21 +44,46 @@ class SerialExecutor:
 _WORKER_FN: dict[str, Callable[[Any], Any]] = {}
 
 
-def _exit_when_orphaned(parent_pid: int, poll_seconds: float = 0.5) -> None:
-    """Stop this worker as soon as its parent is gone (killed, crashed, Ctrl-C'd), instead
-    of computing on for minutes as an orphan."""
+def _is_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (Linux ``/proc``; elsewhere: exists)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return True
+
+
+def _exit_when_orphaned(owner_pid: int, poll_seconds: float) -> None:
     while True:
         time.sleep(poll_seconds)
-        if os.getppid() != parent_pid:
+        if not _is_alive(owner_pid):
             os._exit(1)
 
 
-def _install_fn(fn: Callable[[Any], Any]) -> None:
-    _WORKER_FN["fn"] = fn
+def start_orphan_watchdog(owner_pid: int, poll_seconds: float = 0.5) -> None:
+    """In a worker process: exit within a second once ``owner_pid`` (the process that started
+    the pool) is gone — killed, crashed, Ctrl-C'd — so no worker computes on for minutes
+    reparented to init. The parent process id does not tell: forkserver workers are the
+    forkserver's children, and it outlives the owner while they hold its pipe. Every qdp
+    process pool calls this in its worker initializer."""
     watchdog = threading.Thread(
-        target=_exit_when_orphaned, args=(os.getppid(),), name="qdp-orphan-watchdog", daemon=True
+        target=_exit_when_orphaned,
+        args=(owner_pid, poll_seconds),
+        name="qdp-orphan-watchdog",
+        daemon=True,
     )
     watchdog.start()
+
+
+def _install_fn(fn: Callable[[Any], Any], owner_pid: int) -> None:
+    _WORKER_FN["fn"] = fn
+    start_orphan_watchdog(owner_pid)
 
 
 def _call_installed(item: Any) -> Any:
@@ -106,7 +131,7 @@ class ProcessExecutor:
             max_workers=self.n_workers,
             mp_context=context,
             initializer=_install_fn,
-            initargs=(fn,),
+            initargs=(fn, os.getpid()),
         ) as pool:
             try:
                 for item in items:

@@ -18,6 +18,7 @@ leaves its chunk to this process.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from molecules.executors import start_orphan_watchdog
 from surrogates.base import BaseSurrogate
 from surrogates.errors import NotFittedError
 from surrogates.featurize import PARSE_FAILED
@@ -85,8 +87,9 @@ def _predict_chunk(model: BaseSurrogate, smiles: Sequence[str]) -> BulkPredictio
 _WORKER_MODEL: list[BaseSurrogate] = []
 
 
-def _init_worker(model: BaseSurrogate) -> None:
+def _init_worker(model: BaseSurrogate, owner_pid: int) -> None:
     _WORKER_MODEL[:] = [model]
+    start_orphan_watchdog(owner_pid)
 
 
 def _predict_chunk_in_worker(smiles: list[str]) -> BulkPredictions:
@@ -110,7 +113,10 @@ def _results_shared(
         context.set_forkserver_preload(["surrogates.bulk_predict"])
     results: list[BulkPredictions | None] = [None] * len(chunks)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(model,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(model, os.getpid()),
     ) as pool:
         futures = [pool.submit(_predict_chunk_in_worker, chunk) for chunk in chunks]
         for k in reversed(range(len(chunks))):
