@@ -43,7 +43,7 @@ def _solvated(mf: scf.hf.SCF) -> scf.hf.SCF:
     return mf
 
 
-def _independent(xyz: str, charge: int, labels: list[str], pairs: int) -> dict[str, float]:
+def _independent(xyz: str, charge: int, labels: list[str], n_occ: int, n_vir: int) -> dict:
     """HF, CAM-B3LYP and frozen-field CASCI energies straight from PySCF (Hartree)."""
     mol = gto.M(atom=xyz, basis=TINY.basis, charge=charge, verbose=0)
     hf = _solvated(scf.RHF(mol).density_fit())
@@ -51,8 +51,10 @@ def _independent(xyz: str, charge: int, labels: list[str], pairs: int) -> dict[s
     ks = _solvated(dft.RKS(mol, xc=TINY.functional).density_fit())
     ks.grids.level = TINY.dft_grid_level
     ks.kernel()
+    out = {"hf": hf.e_tot, "dft": ks.e_tot, "casci": hf.e_tot}
+    if n_occ == 0 or n_vir == 0:
+        return out
     ncas, nelecas, mo = avas.kernel(hf, labels, threshold=TINY.avas_threshold, verbose=0)[:3]
-    n_occ, n_vir = min(nelecas // 2, pairs), min(ncas - nelecas // 2, pairs)
     ncore = (mol.nelectron - nelecas) // 2 + nelecas // 2 - n_occ
     dm = hf.make_rdm1()
     e_sol, v_sol = hf.with_solvent.kernel(dm)
@@ -62,8 +64,13 @@ def _independent(xyz: str, charge: int, labels: list[str], pairs: int) -> dict[s
     mc = mcscf.CASCI(gas, n_occ + n_vir, 2 * n_occ, ncore=ncore)
     mc.verbose = 0
     mc.fcisolver.conv_tol = 1e-12
-    e_cas = mc.kernel(mo)[0] + e_sol - np.einsum("ij,ji->", dm, v_sol)
-    return {"hf": hf.e_tot, "dft": ks.e_tot, "casci": e_cas}
+    out["casci"] = mc.kernel(mo)[0] + e_sol - np.einsum("ij,ji->", dm, v_sol)
+    return out
+
+
+def _counts(species) -> tuple[int, int]:
+    n_occ = species.active_electrons // 2
+    return n_occ, species.active_orbitals - n_occ
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +83,11 @@ def test_acrylonitrile_delta_e_matches_independent_pyscf(acrylonitrile) -> None:
     r = acrylonitrile
     assert (r.warhead_class, r.mechanism, r.site) == ("acrylonitrile", "michael", 0)
     adduct = r.sites[0].adduct
-    # warhead: site C0 and alpha C1; adduct: same atoms (S is atom 7 after the 3 H); CH3S-: S1.
-    w = _independent(r.warhead.geometry_angstrom, 0, ["0 C 2p", "1 C 2p"], 1)
-    a = _independent(adduct.geometry_angstrom, -1, ["0 C 2p", "1 C 2p"], 2)
-    t = _independent(r.thiolate.geometry_angstrom, -1, ["1 S 3p"], 1)
+    # warhead: site C0 and alpha C1; adduct: the same and S (atom 7, after the 3 H);
+    # CH3S-: S1. The CAS sizes are the kernel's (the pooling rule is tested on its own).
+    w = _independent(r.warhead.geometry_angstrom, 0, ["0 C 2p", "1 C 2p"], *_counts(r.warhead))
+    a = _independent(adduct.geometry_angstrom, -1, ["0 C 2p", "1 C 2p", "7 S 3p"], 2, 2)
+    t = _independent(r.thiolate.geometry_angstrom, -1, ["1 S 3p"], *_counts(r.thiolate))
     for method in ("hf", "dft", "casci"):
         expected = HARTREE_TO_KCAL * (a[method] - w[method] - t[method])
         assert r.delta_e_add_kcal[method] == pytest.approx(expected, abs=0.01), method
@@ -95,9 +103,26 @@ def test_each_species_vqe_within_1p6_mha_of_casci(acrylonitrile) -> None:
     for species, error in errors.items():
         assert abs(error) <= 1.6, species
         assert error >= -1e-6, species  # variational: never below CASCI
-    assert (acrylonitrile.warhead.active_electrons, acrylonitrile.warhead.active_orbitals) == (2, 2)
     adduct = acrylonitrile.sites[0].adduct
     assert (adduct.active_electrons, adduct.active_orbitals) == (4, 4)
+    reactant_electrons = acrylonitrile.warhead.active_electrons
+    reactant_electrons += acrylonitrile.thiolate.active_electrons
+    assert reactant_electrons == 4  # the 2 highest occupied of the pair (CH3S- lone pairs)
+
+
+def test_reactant_cas_pools_the_pair_by_orbital_energy() -> None:
+    from types import SimpleNamespace
+
+    from pipeline.quantum.reactivity.kernel import reactant_cas
+
+    warhead = SimpleNamespace(
+        occupied_energies=np.array([-0.50, -0.40]), virtual_energies=np.array([0.05, 0.30])
+    )
+    sh = SimpleNamespace(
+        occupied_energies=np.array([-0.45, -0.20, -0.19]), virtual_energies=np.array([0.10])
+    )
+    assert reactant_cas(warhead, sh, 2) == ((0, 1), (2, 1))
+    assert reactant_cas(warhead, sh, 3) == ((1, 2), (2, 1))
 
 
 def test_frozen_field_reproduces_solvated_hf_for_the_hf_determinant() -> None:

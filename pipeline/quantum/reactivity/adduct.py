@@ -37,9 +37,9 @@ class Adduct:
         mol: the adduct; atoms ``0..n-1`` are the warhead's (with explicit H) in their order.
         site: index of the attacked atom; sulfur: index of the new S; anion: atom given the
             formal negative charge.
-        reacting_atoms: ``(site, anion)``, the AVAS region of the adduct: its highest
-            orbitals there are the anion's pair and the new C–S σ bond (S alone would bring
-            the S lone pairs instead, unbalancing the CAS against the warhead's π pair).
+        reacting_atoms: ``(site, anion, sulfur)``: the AVAS region of the adduct (the new
+            C–S bond and the anion), the same atoms as the reactants' (warhead site and anion
+            atom, the S of CH3S⁻).
     """
 
     mol: Chem.Mol
@@ -110,7 +110,7 @@ def build_adduct(warhead: Chem.Mol, match: WarheadMatch) -> Adduct:
         raise ReactivityError(
             f"adduct of {match.warhead_class} at atom {site} is invalid: {exc}"
         ) from None
-    return Adduct(out, site, sulfur, anion, (site, anion))
+    return Adduct(out, site, sulfur, anion, (site, anion, sulfur))
 
 
 def unique_sites(warhead: Chem.Mol, matches: list[WarheadMatch]) -> list[WarheadMatch]:

@@ -4,8 +4,10 @@
     result.delta_e_add_kcal["vqe"]  # kcal/mol; more negative = more reactive
 
 Per species: GFN2-xTB geometry (ALPB water) from the MMFF conformer, then in ddCOSMO water
-DF-HF, DF-DFT (range-separated hybrid), and CASCI and VQE in an AVAS space on the reacting
-atoms (warhead match + S) of the HF orbitals. The GFN2-xTB ΔE comes free with the geometries.
+DF-HF, DF-DFT (range-separated hybrid), and CASCI and VQE in AVAS orbitals of the reacting
+atoms (site, anion atom, S): one rule for both sides of the reaction, the 2k highest occupied
+and 2k lowest virtual of the adduct, and of the separated reactant pair (warhead + CH3S⁻,
+:func:`reactant_cas`). The GFN2-xTB ΔE comes free with the geometries.
 """
 
 from __future__ import annotations
@@ -32,7 +34,12 @@ from pipeline.quantum.reactivity.geometry import (
     xtb_optimize,
 )
 from pipeline.quantum.reactivity.settings import ReactivitySettings
-from pipeline.quantum.reactivity.species import SpeciesEnergies, species_energies
+from pipeline.quantum.reactivity.species import (
+    PreparedSpecies,
+    SpeciesEnergies,
+    prepare_species,
+    solve_species,
+)
 
 HARTREE_TO_KCAL = 627.509474
 METHODS = ("vqe", "casci", "hf", "dft", "xtb")
@@ -120,20 +127,42 @@ def _geometry(mol: Chem.Mol, settings: ReactivitySettings) -> Geometry:
     )
 
 
-def _species(
-    geom: Geometry, charge: int, atoms: tuple[int, ...], settings: ReactivitySettings, pairs: int
-) -> SpeciesEnergies:
-    return species_energies(
-        geom.symbols, geom.coords_angstrom, charge, atoms, settings, n_pairs=pairs
-    )
-
-
 @lru_cache(maxsize=8)
-def thiolate_species(settings: ReactivitySettings) -> tuple[SpeciesEnergies, Geometry]:
-    """CH3S⁻ energies and geometry under ``settings`` (computed once per process)."""
+def thiolate_prepared(settings: ReactivitySettings) -> tuple[PreparedSpecies, Geometry]:
+    """CH3S⁻ mean fields and geometry under ``settings`` (computed once per process)."""
     mol = thiolate()
     geom = _geometry(mol, settings)
-    return _species(geom, -1, (1,), settings, 1), geom
+    return prepare_species(geom.symbols, geom.coords_angstrom, -1, (1,), settings), geom
+
+
+@lru_cache(maxsize=32)
+def _thiolate_solved(settings: ReactivitySettings, n_occ: int, n_vir: int) -> SpeciesEnergies:
+    return solve_species(thiolate_prepared(settings)[0], n_occ, n_vir, settings)
+
+
+def reactant_cas(
+    warhead: PreparedSpecies, sh: PreparedSpecies, k: int
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(occupied, virtual) orbitals of the warhead and of CH3S⁻ in the reactants' CAS(2k,2k):
+    the ``k`` highest occupied and ``k`` lowest virtual AVAS orbitals of the separated pair.
+
+    At infinite separation the CASCI of the pair is the sum of the fragments' CASCI in their
+    share of these orbitals (excitations between fragments do not couple), so no
+    supermolecule calculation is needed.
+    """
+    occ = sorted(
+        [(e, "w") for e in warhead.occupied_energies] + [(e, "t") for e in sh.occupied_energies],
+        reverse=True,
+    )[:k]
+    vir = sorted(
+        [(e, "w") for e in warhead.virtual_energies] + [(e, "t") for e in sh.virtual_energies]
+    )[:k]
+    count = {(side, kind): 0 for side in "wt" for kind in "ov"}
+    for _, side in occ:
+        count[side, "o"] += 1
+    for _, side in vir:
+        count[side, "v"] += 1
+    return (count["w", "o"], count["w", "v"]), (count["t", "o"], count["t", "v"])
 
 
 def _delta(adduct: SpeciesEnergies, warhead: SpeciesEnergies, sh: SpeciesEnergies, name: str):
@@ -184,11 +213,15 @@ def compute_reactivity(
     if not adducts:
         assert first_error is not None
         raise first_error
-    sh, sh_geom = thiolate_species(settings)
+    sh_prep, sh_geom = thiolate_prepared(settings)
     charge = Chem.GetFormalCharge(mol)
     w_geom = _geometry(mol, settings)
     reacting = tuple(sorted({i for _, a in adducts for i in (a.site, a.anion)}))
-    warhead = _species(w_geom, charge, reacting, settings, 1)
+    w_prep = prepare_species(w_geom.symbols, w_geom.coords_angstrom, charge, reacting, settings)
+    k = 2 * settings.active_pair_size
+    (w_occ, w_vir), (t_occ, t_vir) = reactant_cas(w_prep, sh_prep, k)
+    warhead = solve_species(w_prep, w_occ, w_vir, settings)
+    sh = _thiolate_solved(settings, t_occ, t_vir)
     results: list[SiteResult] = []
     for match, adduct in adducts:
         try:
@@ -199,7 +232,10 @@ def compute_reactivity(
                     f"the adduct fell apart in the {settings.geometry} optimisation "
                     f"(C–S {cs:.2f} Å > {MAX_CS_BOND_ANGSTROM} Å): no stable anionic adduct"
                 )
-            energies = _species(a_geom, charge - 1, adduct.reacting_atoms, settings, 2)
+            a_prep = prepare_species(
+                a_geom.symbols, a_geom.coords_angstrom, charge - 1, adduct.reacting_atoms, settings
+            )
+            energies = solve_species(a_prep, k, k, settings)
         except ReactivityError as exc:
             notes.append(f"site {match.site} ({match.warhead_class}): {exc}")
             first_error = first_error or exc

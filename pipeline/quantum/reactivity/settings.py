@@ -39,8 +39,9 @@ class ReactivitySettings(BaseModel):
         default=1,
         ge=1,
         le=4,
-        description="occupied (and virtual) AVAS orbitals per rearranged electron pair: the "
-        "warhead and CH3S⁻ get CAS(2k,2k), the adduct CAS(4k,4k)",
+        description="k: the CAS is the 2k highest occupied and 2k lowest virtual AVAS orbitals "
+        "on the reacting atoms, for the adduct and for the reactant pair (warhead + CH3S⁻, "
+        "orbitals pooled by energy), so both sides of the reaction get CAS(4k,4k)",
     )
     ansatz: Literal["uccsd", "kupccgsd", "adapt"] = "uccsd"
     vqe_tolerance: float = Field(default=1e-8, gt=0.0)

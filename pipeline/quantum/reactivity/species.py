@@ -1,7 +1,9 @@
 """Energies of one species (warhead, adduct or CH3S⁻) at one geometry: HF, DFT, CASCI, VQE.
 
-CASCI and VQE act on the same AVAS active space of the (solvated) HF orbitals, with the HF
-reaction field frozen in the one-electron Hamiltonian (see
+Two steps, because the CAS of the reactants is chosen from the warhead and CH3S⁻ together:
+:func:`prepare_species` (HF, DFT, the uncapped AVAS orbitals of the reacting atoms) and
+:func:`solve_species` (CASCI and VQE in the chosen AVAS orbitals of the solvated HF, with the
+HF reaction field frozen in the one-electron Hamiltonian, see
 :func:`~pipeline.quantum.reactivity.mean_field.frozen_field_copy`).
 """
 
@@ -13,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.quantum.active_space import select_avas
+from pipeline.quantum.active_space import ActiveSpace, select_avas
 from pipeline.quantum.errors import QuantumError
 from pipeline.quantum.hamiltonian import active_space_hamiltonian
 from pipeline.quantum.reactivity.errors import ReactivityError
@@ -83,29 +85,46 @@ def _frontier(mf: Any) -> tuple[float, float]:
     )
 
 
-def species_energies(
+@dataclass
+class PreparedSpecies:
+    """Mean fields and the uncapped AVAS space of one species, before the CAS is chosen.
+
+    Attributes:
+        occupied_energies, virtual_energies: Fock eigenvalues (Hartree, ascending) of the
+            AVAS occupied and virtual orbitals; the CAS takes the highest occupied and the
+            lowest virtual of them.
+    """
+
+    symbols: list[str]
+    coords_angstrom: np.ndarray
+    mol: Any
+    hf: Any
+    dft_hartree: float | None
+    homo_ev: float
+    lumo_ev: float
+    space: ActiveSpace
+    occupied_energies: np.ndarray
+    virtual_energies: np.ndarray
+    seconds: float
+
+
+def prepare_species(
     symbols: list[str],
     coords_angstrom: np.ndarray,
     charge: int,
     reacting_atoms: tuple[int, ...],
     settings: ReactivitySettings,
-    *,
-    n_pairs: int,
-) -> SpeciesEnergies:
-    """HF, DFT, CASCI and VQE energies of one closed-shell species.
+) -> PreparedSpecies:
+    """HF and DFT of one closed-shell species and the AVAS orbitals of ``reacting_atoms``.
 
     Args:
         symbols: element symbols, length ``n_atoms``.
         coords_angstrom: shape ``(n_atoms, 3)``, Å.
         charge: total charge.
         reacting_atoms: atom indices whose valence p orbitals define the AVAS space.
-        n_pairs: electron pairs that the reaction rearranges in this species (warhead 1: the
-            C=C π; CH3S⁻ 1: the S lone pair; adduct 2: C–S σ and the anion's pair); the
-            active space is ``n_pairs * settings.active_pair_size`` occupied and as many
-            virtual AVAS orbitals, so CAS sizes add up across the reaction.
 
     Raises:
-        ReactivityError: SCF not converged, or no usable active space / VQE failure.
+        ReactivityError: SCF not converged, or AVAS finds no orbital.
     """
     start = time.perf_counter()
     mol = build_molecule(symbols, coords_angstrom, charge, settings.basis)
@@ -119,36 +138,85 @@ def species_energies(
     labels = reacting_ao_labels(symbols, reacting_atoms)
     try:
         space = select_avas(
-            hf,
-            labels,
-            threshold=settings.avas_threshold,
-            max_occupied=n_pairs * settings.active_pair_size,
-            max_virtual=n_pairs * settings.active_pair_size,
-        )
-        frozen, constant = frozen_field_copy(hf)
-        ham = active_space_hamiltonian(frozen, space)
-        solution = solve_sector(
-            ham,
-            space.nelec,
-            QuantumSettings(ansatz=settings.ansatz, tolerance=settings.vqe_tolerance),
+            hf, labels, threshold=settings.avas_threshold, max_occupied=999, max_virtual=999
         )
     except QuantumError as exc:
-        raise ReactivityError(f"active space / VQE: {exc}") from None
+        raise ReactivityError(f"active space: {exc}") from None
+    active = space.mo_coeff[:, space.n_core : space.n_core + space.n_orbitals]
+    energies = np.einsum("pi,pq,qi->i", active, np.asarray(hf.get_fock()), active)
+    return PreparedSpecies(
+        symbols,
+        np.asarray(coords_angstrom),
+        mol,
+        hf,
+        e_dft,
+        homo,
+        lumo,
+        space,
+        energies[: space.n_alpha],
+        energies[space.n_alpha :],
+        time.perf_counter() - start,
+    )
+
+
+def solve_species(
+    prep: PreparedSpecies, n_occupied: int, n_virtual: int, settings: ReactivitySettings
+) -> SpeciesEnergies:
+    """CASCI and VQE in the ``n_occupied`` highest occupied and ``n_virtual`` lowest virtual
+    AVAS orbitals of ``prep`` (frozen HF reaction field). An empty CAS (either count 0): no
+    correlation in this species, CASCI = VQE = HF.
+
+    Raises:
+        ReactivityError: the VQE or the active-space Hamiltonian fails.
+    """
+    start = time.perf_counter()
+    full = prep.space
+    n_occupied, n_virtual = (
+        min(n_occupied, full.n_alpha),
+        min(n_virtual, full.n_orbitals - full.n_alpha),
+    )
+    e_cas = e_vqe = float(prep.hf.e_tot)
+    n_parameters = 0
+    if n_occupied and n_virtual:
+        space = ActiveSpace(
+            full.n_core + full.n_alpha - n_occupied,
+            n_occupied + n_virtual,
+            n_occupied,
+            n_occupied,
+            full.mo_coeff,
+            full.selection,
+            note=f"AVAS CAS({full.n_electrons},{full.n_orbitals}) capped to "
+            f"CAS({2 * n_occupied},{n_occupied + n_virtual})",
+        )
+        try:
+            frozen, constant = frozen_field_copy(prep.hf)
+            ham = active_space_hamiltonian(frozen, space)
+            solution = solve_sector(
+                ham,
+                space.nelec,
+                QuantumSettings(ansatz=settings.ansatz, tolerance=settings.vqe_tolerance),
+            )
+        except QuantumError as exc:
+            raise ReactivityError(f"active space / VQE: {exc}") from None
+        e_cas = float(solution.reference_energy_hartree) + constant
+        e_vqe = float(solution.energy_hartree) + constant
+        n_parameters = int(solution.ansatz.n_parameters)
     return SpeciesEnergies(
-        hf_hartree=float(hf.e_tot),
-        dft_hartree=e_dft,
-        casci_hartree=float(solution.reference_energy_hartree) + constant,
-        vqe_hartree=float(solution.energy_hartree) + constant,
-        homo_ev=homo,
-        lumo_ev=lumo,
-        active_electrons=int(space.n_electrons),
-        active_orbitals=int(space.n_orbitals),
-        active_note=space.note,
-        vqe_parameters=int(solution.ansatz.n_parameters),
-        n_basis=int(mol.nao),
-        seconds=time.perf_counter() - start,
+        hf_hartree=float(prep.hf.e_tot),
+        dft_hartree=prep.dft_hartree,
+        casci_hartree=e_cas,
+        vqe_hartree=e_vqe,
+        homo_ev=prep.homo_ev,
+        lumo_ev=prep.lumo_ev,
+        active_electrons=2 * n_occupied if n_virtual else 0,
+        active_orbitals=n_occupied + n_virtual if n_occupied and n_virtual else 0,
+        active_note=f"AVAS CAS({full.n_electrons},{full.n_orbitals}); kept {n_occupied} occupied, "
+        f"{n_virtual} virtual",
+        vqe_parameters=n_parameters,
+        n_basis=int(prep.mol.nao),
+        seconds=prep.seconds + time.perf_counter() - start,
         geometry_angstrom="; ".join(
             f"{el} {x:.6f} {y:.6f} {z:.6f}"
-            for el, (x, y, z) in zip(symbols, coords_angstrom, strict=True)
+            for el, (x, y, z) in zip(prep.symbols, prep.coords_angstrom, strict=True)
         ),
     )
