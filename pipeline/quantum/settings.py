@@ -82,7 +82,9 @@ class QuantumSettings(BaseModel):
     zne_extrapolation: Literal["richardson", "linear"] = "richardson"
     sampling_seed: int = 0
     resource_gateset: Literal["cz", "sqrt_iswap"] = "cz"
-    resources_max_qubits: int = Field(default=16, ge=2, le=24)
+    resources_max_qubits: int = Field(
+        default=12, ge=2, le=24, description="device resource estimate up to this many qubits"
+    )
     noisy_max_qubits: int = Field(default=10, ge=2, le=14)
     sampled_max_qubits: int = Field(default=20, ge=2, le=24)
     # Guards: what is refused before any work. They never change a result, so they are left

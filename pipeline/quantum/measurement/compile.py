@@ -143,6 +143,33 @@ def to_gateset(circuit: cirq.Circuit, gateset: str = "cz", *, merge: bool = Fals
                 ops += _template(gateset, op.gate).transform_qubits(mapping).all_operations()
             else:
                 ops.append(op)
-        out = cirq.merge_single_qubit_gates_to_phxz(cirq.Circuit(ops))
+        return cirq.Circuit(_merge_single_qubit_runs(ops))
     out = cirq.drop_negligible_operations(out)
     return cirq.Circuit(cirq.drop_empty_moments(out).all_operations())
+
+
+def _merge_single_qubit_runs(ops: list[cirq.Operation]) -> list[cirq.Operation]:
+    """Each run of one-qubit gates on a qubit as one ``PhasedXZ`` (none if it is the identity
+    up to phase); what ``cirq.merge_single_qubit_gates_to_phxz`` does, without its cost."""
+    pending: dict[cirq.Qid, np.ndarray] = {}
+    out: list[cirq.Operation] = []
+
+    def flush(q: cirq.Qid) -> None:
+        matrix = pending.pop(q, None)
+        if matrix is None or cirq.equal_up_to_global_phase(matrix, np.eye(2), atol=1e-10):
+            return
+        gate = cirq.single_qubit_matrix_to_phxz(matrix)
+        if gate is not None:
+            out.append(gate.on(q))
+
+    for op in ops:
+        if len(op.qubits) == 1:
+            (q,) = op.qubits
+            pending[q] = cirq.unitary(op) @ pending.get(q, np.eye(2))
+        else:
+            for q in op.qubits:
+                flush(q)
+            out.append(op)
+    for q in list(pending):
+        flush(q)
+    return out

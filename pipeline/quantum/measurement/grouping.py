@@ -112,12 +112,14 @@ def group_hamiltonian(
 def eigenvalues(group: MeasurementGroup, n_qubits: int) -> np.ndarray:
     """Value of the group's operator on each measured bitstring, shape ``(2**n_qubits,)``
     (Hartree; bitstring index with qubit 0 most significant, as Cirq orders states)."""
-    index = np.arange(1 << n_qubits)
-    bits = (index[:, None] >> (n_qubits - 1 - np.arange(n_qubits))[None, :]) & 1
+    index = np.arange(1 << n_qubits, dtype=np.uint64)
     values = np.zeros(1 << n_qubits)
     for coeff, term in group.terms:
-        parity = np.zeros(1 << n_qubits, dtype=np.int64)
-        for q, _ in term:
-            parity ^= bits[:, q]
-        values += coeff * (1.0 - 2.0 * parity)
+        values += coeff * pauli_signs(index, term, n_qubits)
     return values
+
+
+def pauli_signs(index: np.ndarray, term: PauliTerm, n_qubits: int) -> np.ndarray:
+    """``(-1)^(parity of the bits of index on the qubits of term)``, as floats."""
+    mask = np.uint64(sum(1 << (n_qubits - 1 - q) for q, _ in term))
+    return 1.0 - 2.0 * (np.bitwise_count(index & mask) & 1).astype(float)

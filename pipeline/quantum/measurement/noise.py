@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import cirq
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,9 @@ def apply_per_qubit(vector: np.ndarray, matrices: Sequence[np.ndarray]) -> np.nd
     """``(⊗_q M_q) v`` for ``v`` of shape ``(2**n,)`` (qubit 0 most significant)."""
     n = len(matrices)
     tensor = np.asarray(vector, dtype=float).reshape((2,) * n)
-    for q, matrix in enumerate(matrices):
-        tensor = np.moveaxis(np.tensordot(matrix, tensor, axes=([1], [q])), 0, q)
+    with threadpool_limits(limits=1, user_api="blas"):  # tiny contractions: threads only cost
+        for q, matrix in enumerate(matrices):
+            tensor = np.moveaxis(np.tensordot(matrix, tensor, axes=([1], [q])), 0, q)
     return tensor.reshape(-1)
 
 

@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 
 from pipeline.quantum.measurement.compile import to_gateset
-from pipeline.quantum.measurement.grouping import GroupedHamiltonian, eigenvalues
+from pipeline.quantum.measurement.grouping import GroupedHamiltonian, eigenvalues, pauli_signs
 
 TARGET_ERROR_HARTREE = 1.6e-3
 
@@ -100,15 +100,13 @@ def shot_counts(
     if distributions is None:
         return bound, None, None
     n = grouped.n_qubits
-    index = np.arange(1 << n)
-    bits = (index[:, None] >> (n - 1 - np.arange(n))[None, :]) & 1
+    index = np.arange(1 << n, dtype=np.uint64)
     sum_sigma_terms = sum_sigma_groups = 0.0
     for group, p in zip(grouped.groups, distributions, strict=True):
         h = eigenvalues(group, n)
         sum_sigma_groups += math.sqrt(max(float(p @ h**2) - float(p @ h) ** 2, 0.0))
         for coeff, term in group.terms:
-            parity = np.bitwise_xor.reduce(bits[:, [q for q, _ in term]], axis=1)
-            mean = float(p @ (1.0 - 2.0 * parity))
+            mean = float(p @ pauli_signs(index, term, n))
             sum_sigma_terms += abs(coeff) * math.sqrt(max(1.0 - mean**2, 0.0))
     return (
         bound,

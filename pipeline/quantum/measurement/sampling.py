@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import cirq
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from pipeline.quantum.measurement.density import noisy_density_matrix
 from pipeline.quantum.measurement.grouping import GroupedHamiltonian, MeasurementGroup, eigenvalues
@@ -100,8 +101,9 @@ def measured_distributions(
 def _apply_unitaries(state: np.ndarray, unitaries: Sequence[np.ndarray]) -> np.ndarray:
     n = len(unitaries)
     tensor = state.reshape((2,) * n)
-    for q, u in enumerate(unitaries):
-        tensor = np.moveaxis(np.tensordot(u, tensor, axes=([1], [q])), 0, q)
+    with threadpool_limits(limits=1, user_api="blas"):  # tiny contractions: threads only cost
+        for q, u in enumerate(unitaries):
+            tensor = np.moveaxis(np.tensordot(u, tensor, axes=([1], [q])), 0, q)
     return tensor.reshape(-1)
 
 
