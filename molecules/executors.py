@@ -44,7 +44,7 @@ class SerialExecutor:
 _WORKER_FN: dict[str, Callable[[Any], Any]] = {}
 
 
-def _is_alive(pid: int) -> bool:
+def is_process_alive(pid: int) -> bool:
     """Whether process ``pid`` exists and is not a zombie (Linux ``/proc``; elsewhere: exists)."""
     try:
         os.kill(pid, 0)
@@ -62,7 +62,7 @@ def _is_alive(pid: int) -> bool:
 def _exit_when_orphaned(owner_pid: int, poll_seconds: float) -> None:
     while True:
         time.sleep(poll_seconds)
-        if not _is_alive(owner_pid):
+        if not is_process_alive(owner_pid):
             os._exit(1)
 
 

@@ -19,13 +19,14 @@ from surrogates.settings import CampaignSettings, SurrogateSettings
 
 
 class SlowOracle:
-    """A lookup oracle that takes 0.2 s per molecule, like a (very) fast quantum step."""
+    """A lookup oracle that takes ``seconds`` per molecule, like a (very) fast quantum step."""
 
-    def __init__(self, path: Path, column: str) -> None:
+    def __init__(self, path: Path, column: str, seconds: float = 0.2) -> None:
         self.inner = lookup_oracle_from_csv(path, column)
+        self.seconds = seconds
 
     def evaluate(self, smiles: Sequence[str]) -> list[OracleResult]:
-        time.sleep(0.2 * len(smiles))
+        time.sleep(self.seconds * len(smiles))
         return self.inner.evaluate(smiles)
 
 
@@ -54,9 +55,10 @@ def job_for(library: Path, lookup: Path, column: str, settings: Settings) -> Cam
 
 if __name__ == "__main__":
     home, library, lookup, column = sys.argv[1:5]
+    seconds = float(sys.argv[5]) if len(sys.argv) > 5 else 0.2
     settings = Settings(home=Path(home))
     job = job_for(Path(library), Path(lookup), column, settings)
     store = open_store(settings)
     run_campaign_job(
-        settings, store, job=job, oracle_factory=lambda j: SlowOracle(Path(lookup), column)
+        settings, store, job=job, oracle_factory=lambda j: SlowOracle(Path(lookup), column, seconds)
     )

@@ -147,3 +147,38 @@ def test_resume_after_kill_repeats_no_oracle_call(tmp_path: Path) -> None:
     assert before <= {e["smiles"] for e in report["evaluated"]}
     assert report["pool_size"] == len(job.pool)
     store.close()
+
+
+def test_a_running_campaign_refuses_a_second_runner(tmp_path: Path) -> None:
+    """Two `qdp campaign --resume ID` at once: the second refuses in one line (the lease),
+    and once the first has finished the campaign resumes (and is finished) normally."""
+    library = _small_library(tmp_path)
+    home = tmp_path / ".qdp"
+    worker = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("campaign_worker.py")),
+         str(home), str(library), str(ESOL), COLUMN, "1.5"],  # 18 calls: about 30 s
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )  # fmt: skip
+    settings = Settings(home=home)
+    deadline = time.monotonic() + 240
+    campaign_id = None
+    while campaign_id is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        if (home / "qdp.db").exists():
+            store = open_store(settings)
+            with store.engine.connect() as connection:
+                rows = connection.exec_driver_sql("SELECT campaign_id FROM campaign_leases")
+                campaign_id = next((r[0] for r in rows), None)
+            store.close()
+    assert campaign_id is not None, "the worker never took its lease"
+    second = run_qdp("campaign", "--resume", campaign_id, cwd=tmp_path, env={"QDP_HOME": str(home)})
+    assert worker.poll() is None, "the worker finished before the second runner tried"
+    assert second.returncode == 1, second.stderr
+    last = second.stderr.strip().splitlines()[-1]
+    assert last.startswith("qdp: error: ") and "is being run by" in last, second.stderr
+    assert "Traceback" not in second.stderr
+    assert worker.wait(timeout=240) == 0
+    again = run_qdp("campaign", "--resume", campaign_id, "--json", cwd=tmp_path,
+                    env={"QDP_HOME": str(home)})  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["status"] == "finished"

@@ -9,8 +9,12 @@ or one Prefect task per call under the ``qdp-quantum`` concurrency limit).
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +22,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from molecules.executors import Executor
+from molecules.executors import Executor, is_process_alive
 from molecules.io import read_library
 from pipeline.config import Settings
 from pipeline.errors import QdpError, SettingsError
@@ -40,6 +44,56 @@ class CampaignNotFoundError(QdpError):
     """``--resume`` named a campaign the store does not hold."""
 
     exit_code = 2
+
+
+class CampaignBusyError(QdpError):
+    """Another process runs this campaign now (it holds the campaign's lease)."""
+
+
+LEASE_SECONDS = 120.0  # a holder that stops renewing (killed) frees the campaign after this
+RENEW_SECONDS = 20.0
+
+
+def _holder_is_dead(holder: str) -> bool:
+    """Whether a lease holder ``host:pid:tag`` is a process of this host that has ended."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    return host == socket.gethostname() and pid.isdigit() and not is_process_alive(int(pid))
+
+
+@contextmanager
+def campaign_lease(store: Store, campaign_id: str) -> Iterator[str]:
+    """Hold the campaign's lease while the block runs, renewed in the background; two
+    processes never run one campaign at once (e.g. two ``qdp campaign --resume ID``).
+
+    Raises:
+        CampaignBusyError: another live process holds it.
+    """
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    taken, holder, until = store.acquire_campaign_lease(campaign_id, owner, LEASE_SECONDS)
+    if not taken and _holder_is_dead(holder):  # e.g. killed here a moment ago: resume now
+        taken, holder, until = store.acquire_campaign_lease(
+            campaign_id, owner, LEASE_SECONDS, take_from=holder
+        )
+    if not taken:
+        raise CampaignBusyError(
+            f"campaign {campaign_id!r} is being run by {holder} (lease until "
+            f"{until:%H:%M:%S} UTC, renewed while it runs); wait for it or stop it"
+        )
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(RENEW_SECONDS):
+            store.acquire_campaign_lease(campaign_id, owner, LEASE_SECONDS)
+
+    heartbeat = threading.Thread(target=renew, name=f"lease-{campaign_id}", daemon=True)
+    heartbeat.start()
+    try:
+        yield owner
+    finally:
+        stop.set()
+        heartbeat.join()
+        store.release_campaign_lease(campaign_id, owner)
 
 
 @dataclass(frozen=True)
@@ -276,18 +330,19 @@ def run_campaign_job(
         else OracleRef(job.oracle, job.campaign.target, settings)
     )
     persistence = SqlCampaignStore(store, job.to_dict(), on_event)
-    state = run_campaign(
-        campaign_id,
-        list(job.pool),
-        oracle,
-        persistence,
-        job.campaign,
-        job.surrogate,
-        executor=executor,
-        on_round=None if on_round is None else (lambda st: on_round(st, job)),
-        max_new_rounds=max_new_rounds,
-    )
-    model_version = register_final_model(state, job, settings, store)
+    with campaign_lease(store, campaign_id):
+        state = run_campaign(
+            campaign_id,
+            list(job.pool),
+            oracle,
+            persistence,
+            job.campaign,
+            job.surrogate,
+            executor=executor,
+            on_round=None if on_round is None else (lambda st: on_round(st, job)),
+            max_new_rounds=max_new_rounds,
+        )
+        model_version = register_final_model(state, job, settings, store)
     report = campaign_report(state, job, model_version)
     from pipeline.services.campaign_reports import write_report
 

@@ -126,6 +126,17 @@ class Campaign(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class CampaignLease(Base):
+    """Who runs a campaign now: held by one process, renewed while it runs, free once
+    ``expires_at`` has passed (a killed holder frees it by not renewing)."""
+
+    __tablename__ = "campaign_leases"
+
+    campaign_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CampaignRound(Base):
     """One round of a campaign: what was selected and the model's metrics."""
 

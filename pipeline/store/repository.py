@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Engine, Table, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +23,7 @@ from pipeline.store.models import (
     Base,
     Campaign,
     CampaignEvaluation,
+    CampaignLease,
     CampaignRound,
     Molecule,
     Prediction,
@@ -32,6 +34,7 @@ from pipeline.store.models import (
 )
 
 Row = Mapping[str, Any]
+_EPSILON = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -376,6 +379,51 @@ class Store:
                     )
                 )
             connection.execute(self._campaign_update(campaign_id, status, state))
+
+    def acquire_campaign_lease(
+        self, campaign_id: str, owner: str, ttl_seconds: float, *, take_from: str | None = None
+    ) -> tuple[bool, str, datetime]:
+        """Take (or renew) the lease on a campaign for ``ttl_seconds``.
+
+        Atomic on both backends: the lease goes to ``owner`` only if it holds it already, the
+        current holder's lease has expired, or the holder is ``take_from`` (known dead).
+
+        Returns:
+            ``(taken, holder, expires_at)``: whether ``owner`` holds it now, and who does.
+        """
+        now = utcnow()
+        expired = {"campaign_id": campaign_id, "owner": owner, "expires_at": now - _EPSILON}
+        with self.engine.begin() as connection:
+            connection.execute(
+                self._upsert_statement(CampaignLease.__table__, [expired], ["campaign_id"])
+            )
+            taken = connection.execute(
+                update(CampaignLease)
+                .where(
+                    CampaignLease.campaign_id == campaign_id,
+                    or_(
+                        CampaignLease.owner == owner,
+                        CampaignLease.expires_at < now,
+                        CampaignLease.owner == (take_from or owner),
+                    ),
+                )
+                .values(owner=owner, expires_at=now + timedelta(seconds=ttl_seconds))
+            ).rowcount
+            holder = connection.execute(
+                select(CampaignLease.owner, CampaignLease.expires_at).where(
+                    CampaignLease.campaign_id == campaign_id
+                )
+            ).one()
+        return taken == 1, holder.owner, holder.expires_at
+
+    def release_campaign_lease(self, campaign_id: str, owner: str) -> None:
+        """Give the lease up (only ``owner``'s own)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(CampaignLease).where(
+                    CampaignLease.campaign_id == campaign_id, CampaignLease.owner == owner
+                )
+            )
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         """The campaign with this id."""

@@ -189,3 +189,18 @@ def test_bad_url_is_a_store_error() -> None:
 def test_content_hash_is_order_independent() -> None:
     assert content_hash({"a": 1, "b": [1, 2]}) == content_hash({"b": [1, 2], "a": 1})
     assert content_hash({"a": 1}) != content_hash({"a": 2})
+
+
+def test_campaign_lease_is_held_by_one_owner(database_url: str) -> None:
+    store = Store.open(database_url)
+    assert store.acquire_campaign_lease("c", "host:1:a", 60)[0]
+    taken, holder, _ = store.acquire_campaign_lease("c", "host:2:b", 60)
+    assert not taken and holder == "host:1:a"
+    assert store.acquire_campaign_lease("c", "host:1:a", 60)[0]  # renewal by the holder
+    assert store.acquire_campaign_lease("c", "host:2:b", 60, take_from="host:1:a")[0]
+    store.release_campaign_lease("c", "host:1:a")  # not its lease any more: no effect
+    assert not store.acquire_campaign_lease("c", "host:3:c", 60)[0]
+    store.release_campaign_lease("c", "host:2:b")
+    assert store.acquire_campaign_lease("c", "host:3:c", 0.0)[0]  # expires at once
+    assert store.acquire_campaign_lease("c", "host:4:d", 60)[0]  # so it can be taken
+    store.close()
