@@ -62,3 +62,30 @@ def test_smiles_geometry_is_the_stored_conformer(settings: Settings) -> None:
     from_store, _ = resolve_geometry(request.molecule)
     from_api, _ = resolve_geometry(MoleculeInput(smiles="CC(=O)N"))
     assert from_api == from_store
+
+
+def test_a_library_failure_is_the_molecules_a_store_failure_stops(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+    from sqlalchemy.exc import OperationalError
+
+    import pipeline.services.vqe_oracle as vqe_oracle
+
+    store = open_store(settings)
+    oracle = VQEOracle(store, SMALL, "energy_hartree", settings.triage)
+
+    def singular(*_args: object, **_kwargs: object) -> None:
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(vqe_oracle, "get_or_compute_energy", singular)
+    (result,) = oracle.evaluate(["C"])
+    assert result.error == "unexpected LinAlgError: Singular matrix"
+
+    def store_down(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(vqe_oracle, "get_or_compute_energy", store_down)
+    with pytest.raises(OperationalError):
+        oracle.evaluate(["C"])
+    store.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from molecules.settings import TriageSettings
 from pipeline.errors import QdpError
 from pipeline.quantum.settings import QuantumSettings
@@ -16,7 +18,9 @@ class VQEOracle:
     """Evaluates ``target`` (e.g. ``electrophilicity_ev`` or ``energy_hartree``) by VQE.
 
     Each molecule's calculation is looked up in the store first, so nothing is computed
-    twice; a failed calculation is an oracle failure with its reason, not an exception.
+    twice; a failed calculation — also an unexpected error of a library on this molecule — is
+    an oracle failure with its reason (recorded, so a resumed campaign does not retry it).
+    Store and disk errors stop the campaign instead: they are not the molecule's fault.
     """
 
     def __init__(
@@ -46,6 +50,12 @@ class VQEOracle:
                 )
             except QdpError as exc:
                 results.append(OracleResult(smiles=s, error=str(exc)))
+                continue
+            except (SQLAlchemyError, OSError):
+                raise  # the store or the disk, not the molecule: stop; a resume goes on
+            except Exception as exc:  # a library failing on this molecule: record, never retry
+                error = f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+                results.append(OracleResult(smiles=s, error=error))
                 continue
             value = payload.get(self.target)
             if value is None:
