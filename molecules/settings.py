@@ -55,7 +55,16 @@ class TriageSettings(BaseModel):
     sa_score_max: float = Field(default=6.0, ge=1.0, le=10.0)
     report_descriptors: tuple[str, ...] = Field(
         default=(
-            "mw", "logp", "hbd", "hba", "tpsa", "rotb", "heavy", "qed", "sa_score", "n_warheads"
+            "mw",
+            "logp",
+            "hbd",
+            "hba",
+            "tpsa",
+            "rotb",
+            "heavy",
+            "qed",
+            "sa_score",
+            "n_warheads",
         ),
         description="descriptors computed for every passed molecule (QED ~1 ms, SA ~0.5 ms)",
     )

@@ -19,6 +19,8 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="qdp-test-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+# One BLAS thread: on 2 shared cores, threaded OpenBLAS made small eigh calls ~7x slower.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from postgres_server import PostgresServer, start_postgres  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402

@@ -71,9 +71,7 @@ def campaign(
     library: Annotated[
         Path | None, typer.Option(help="Candidate library (SMILES/CSV/SDF); default: the demo's.")
     ] = None,
-    oracle: Annotated[
-        str, typer.Option(help="'reactivity', 'vqe' or 'lookup:FILE.csv'.")
-    ] = "vqe",
+    oracle: Annotated[str, typer.Option(help="'reactivity', 'vqe' or 'lookup:FILE.csv'.")] = "vqe",
     target: Annotated[
         str | None, typer.Option(help="Property to optimise (campaign.target).")
     ] = None,
@@ -176,6 +174,7 @@ def _window(text: str | None) -> tuple[float, float] | None:
 def print_campaign_report(report: dict[str, Any]) -> None:
     """The per-round table and the best molecules found, on stdout."""
     from pipeline.reports.campaign import report_utility
+
     console = Console()
     console.print(
         f"campaign [bold]{escape(report['campaign_id'])}[/bold]: {report['status']} "

@@ -1,4 +1,5 @@
-"""ADAPT-VQE: pool gradients from the transition RDM equal direct ones; N2 CAS(6,6) reaches CASCI."""
+"""ADAPT-VQE: pool gradients from the transition RDM equal direct ones; N2 CAS(6,6) reaches
+CASCI."""
 
 from __future__ import annotations
 
