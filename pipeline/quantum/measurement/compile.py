@@ -22,6 +22,7 @@ merged.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import cirq
 import numpy as np
@@ -78,7 +79,7 @@ def uniformly_controlled_ry(
 
 
 def excitation_operations(
-    exc: Excitation, qubits: list[cirq.Qid], theta: float
+    exc: Excitation, qubits: Sequence[cirq.Qid], theta: float
 ) -> list[cirq.Operation]:
     """Operations of ``exp(θ (T - T†))`` under Jordan–Wigner on ``qubits`` (spin orbitals)."""
     support = sorted(set(exc.creation) | set(exc.annihilation))
@@ -139,7 +140,9 @@ def to_gateset(circuit: cirq.Circuit, gateset: str = "cz", *, merge: bool = Fals
         ops: list[cirq.Operation] = []
         for op in circuit.all_operations():
             if len(op.qubits) == 2 and op.gate is not None and op not in target:
-                mapping = dict(zip(cirq.LineQubit.range(2), op.qubits, strict=True))
+                mapping: dict[cirq.Qid, cirq.Qid] = dict(
+                    zip(cirq.LineQubit.range(2), op.qubits, strict=True)
+                )
                 ops += _template(gateset, op.gate).transform_qubits(mapping).all_operations()
             else:
                 ops.append(op)

@@ -132,7 +132,7 @@ def shots_for_error(groups: Sequence[MeasurementGroup], error_hartree: float) ->
 
 
 def sample_counts(
-    distributions: Sequence[np.ndarray], shots: Sequence[int], rng: np.random.Generator
+    distributions: Sequence[np.ndarray], shots: Sequence[int] | np.ndarray, rng: np.random.Generator
 ) -> list[np.ndarray]:
     """Counts per bitstring for each group, drawn from its distribution."""
     return [rng.multinomial(int(m), p) for p, m in zip(distributions, shots, strict=True)]
