@@ -17,5 +17,7 @@ class SettingsRef(BaseModel):
     config: str | None = None
 
     def load(self) -> Settings:
-        """The validated settings."""
-        return load_settings(self.config)
+        """The validated settings, with the store and working directory fixed as absolute
+        paths here (:meth:`Settings.pinned`): every task of the run, on whatever worker,
+        uses this process's store."""
+        return load_settings(self.config).pinned()

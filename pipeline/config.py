@@ -135,6 +135,14 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.home / 'qdp.db').resolve()}"
 
+    def pinned(self) -> Settings:
+        """The same settings with the working directory and the store URL made absolute, so a
+        worker in another directory (a Prefect process, a Dask worker) reads and writes the
+        very store and model folder of the process that loaded them."""
+        return self.model_copy(
+            update={"home": self.home.resolve(), "database_url": self.resolved_database_url}
+        )
+
     @property
     def models_dir(self) -> Path:
         """Directory of trained model weights."""
