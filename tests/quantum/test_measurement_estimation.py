@@ -221,3 +221,20 @@ def test_compute_energy_refuses_the_backend_before_any_work(monkeypatch) -> None
     settings = QuantumSettings(backend="noisy", active_electrons=6, active_orbitals=6)
     with pytest.raises(BackendError):
         calculation.compute_energy(H2, settings)
+
+
+def test_distributions_are_what_cirq_run_samples() -> None:
+    # Same bit order and basis changes as a real measurement: cirq.Simulator.run histograms.
+    from pipeline.quantum.measurement.sampling import basis_change
+
+    _, _, circuit, grouped, _ = _h2()
+    dists = measured_distributions(circuit, grouped.groups, QUBITS)
+    reps = 20_000
+    for group, p in zip(grouped.groups, dists, strict=True):
+        run = cirq.Circuit(
+            circuit, basis_change(group.basis, QUBITS), cirq.measure(*QUBITS, key="m")
+        )
+        bits = cirq.Simulator(seed=11).run(run, repetitions=reps).measurements["m"]
+        index = bits @ (1 << np.arange(3, -1, -1))
+        freq = np.bincount(index, minlength=16) / reps
+        assert np.all(np.abs(freq - p) <= 5 * np.sqrt(p * (1 - p) / reps) + 1e-3)
