@@ -47,6 +47,17 @@ ACRYLATE_SERIES = (
 )
 
 
+# The chemist's check (GSH-rate knowledge, not in the data file): maleimide and vinyl sulfone
+# above acrylamide; alpha- or beta-methyl (methacrylamide, crotonamide) below it.
+CHEMIST_CHECK = (
+    ("N-methylmaleimide", "CN1C(=O)C=CC1=O", "more"),
+    ("phenyl vinyl sulfone", "C=CS(=O)(=O)c1ccccc1", "more"),
+    ("acrylamide", "C=CC(=O)N", "reference"),
+    ("methacrylamide", "C=C(C)C(=O)N", "less"),
+    ("crotonamide", "C/C=C/C(=O)N", "less"),
+)
+
+
 def load_rows(subset: str) -> list[dict[str, str]]:
     """Rows of the data file: ``neutral`` = no '+' in the SMILES (38), ``all`` = 80."""
     rows = list(csv.DictReader(DATA.open()))
@@ -144,12 +155,39 @@ def series_statistics(rows, cache, names) -> dict[str, dict[str, object]]:
     return out
 
 
+def print_check(check: dict[str, dict[str, object]]) -> None:
+    """ΔE_add (kcal/mol) per method of the chemist's check and whether each order holds."""
+    ref = check.get("acrylamide", {}).get("delta_e_add_kcal") or {}
+    print("chemist's check, ΔE_add / kcal/mol (expected vs acrylamide; ok = order right):")
+    for name, _, expected in CHEMIST_CHECK:
+        entry = check.get(name)
+        if entry is None:
+            continue
+        if "error" in entry:
+            print(f"  {name:<22} failed: {entry['error']}")
+            continue
+        delta = entry["delta_e_add_kcal"]
+        cells = []
+        for m in METHODS:
+            v, r = delta.get(m), ref.get(m)  # type: ignore[union-attr]
+            if v is None:
+                continue
+            ok = ""
+            if expected != "reference" and r is not None:
+                ok = " ok" if (v < r) == (expected == "more") else " WRONG"
+            cells.append(f"{m} {v:6.1f}{ok}")
+        print(f"  {name:<22} {expected:<9} " + "  ".join(cells))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subset", choices=("neutral", "michael", "all"), default="neutral")
     parser.add_argument("--limit", type=int, default=None, help="first N molecules by size")
     parser.add_argument("--set", action="append", default=[], help="a ReactivitySettings key=value")
     parser.add_argument("--no-compute", action="store_true", help="report cached results only")
+    parser.add_argument(
+        "--chemist-check", action="store_true", help="also the acrylamide reference check"
+    )
     parser.add_argument("--shard", default="1/1", help="K/N: compute every N-th molecule from K")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -173,6 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{i + 1}/{len(rows)}] {row['name']} ...", file=sys.stderr, flush=True)
         cache[row["smiles"]] = run_one(row["smiles"], settings)
         path.write_text(json.dumps(cache[row["smiles"]], indent=1))
+    check: dict[str, dict[str, object]] = {}
+    if args.chemist_check:
+        for name, smi, _ in CHEMIST_CHECK:
+            path = cache_dir / f"{content_hash(smi)[:20]}.json"
+            if not path.is_file() and not args.no_compute:
+                print(f"[check] {name} ...", file=sys.stderr, flush=True)
+                path.write_text(json.dumps(run_one(smi, settings), indent=1))
+            if path.is_file():
+                check[name] = json.loads(path.read_text())
     rows = [r for r in rows if r["smiles"] in cache]
     if args.subset == "michael":
         rows = [r for r in rows if cache[r["smiles"]].get("mechanism") == MICHAEL]
@@ -208,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{t['descriptor']:<14}{t['n']:>4}{len(t['failures']):>5}{rho:>10}{r2:>12}{sec:>8}"
             f"{srho:>12}"
         )
+    if check:
+        print_check(check)
     fails = {f for t in table if t["descriptor"] == "vqe" for f in t["failures"]}
     for f in sorted(fails):
         print(f"  failed: {f}")
