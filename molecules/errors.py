@@ -25,6 +25,20 @@ class InputFileError(MoleculesError):
     exit_code = 2
 
 
+class ReadStoppedError(InputFileError):
+    """Reading a library stopped part-way (truncated or corrupt gzip, an I/O error).
+
+    ``line`` is the first physical line of the file that is in no record read before the
+    fault (1 when nothing could be read). The triage driver triages and yields every record
+    read before it, then raises this with ``summary`` set to the run's summary so far.
+    """
+
+    def __init__(self, message: str, *, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.summary: object | None = None
+
+
 class FilterConfigError(MoleculesError):
     """A filter setting cannot be used, e.g. a user SMARTS that RDKit cannot parse."""
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-from molecules.errors import InputFileError
+from molecules.errors import InputFileError, ReadStoppedError
 
 RecordKind = Literal["smiles", "molblock", "skip"]
 FileFormat = Literal["smiles", "csv", "sdf"]
@@ -98,12 +98,20 @@ def open_text(path: Path) -> IO[str]:
     return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
 
 
-def _guard_stream(path: Path, lines: Iterator[RawRecord]) -> Iterator[RawRecord]:
-    """Re-raise decompression and OS errors met while streaming as :class:`InputFileError`."""
+def _guard_stream(path: Path, lines: Iterator[RawRecord], done: list[int]) -> Iterator[RawRecord]:
+    """Turn decompression and OS errors met while streaming into :class:`ReadStoppedError`.
+
+    ``done[0]`` is kept by the reader: the physical lines covered by the records yielded so
+    far; reading stopped at the line after them.
+    """
     try:
         yield from lines
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(f"{path}: corrupt or truncated file ({exc})") from exc
+        line = done[0] + 1
+        raise ReadStoppedError(
+            f"{path}: corrupt or truncated file ({exc}); reading stopped at line {line}",
+            line=line,
+        ) from exc
 
 
 def read_smiles_file(path: Path | str) -> Iterator[RawRecord]:
@@ -112,14 +120,18 @@ def read_smiles_file(path: Path | str) -> Iterator[RawRecord]:
     Blank lines, ``#`` comments and a first-line ``SMILES ...`` header become ``skip`` records.
 
     Raises:
-        InputFileError: missing/unreadable file (at the first ``next``), corrupt gzip.
+        InputFileError: missing/unreadable file (at the first ``next``).
+        ReadStoppedError: a corrupt or truncated gzip (or I/O error) met while streaming.
     """
     path = Path(path)
     fh = open_text(path)
 
+    done = [0]
+
     def _lines() -> Iterator[RawRecord]:
         with fh:
             for lineno, line in enumerate(fh, start=1):
+                done[0] = lineno
                 stripped = line.strip()
                 if not stripped:
                     yield RawRecord(lineno, "skip", line, skip_reason="blank_line")
@@ -134,7 +146,7 @@ def read_smiles_file(path: Path | str) -> Iterator[RawRecord]:
                 name = parts[1].strip() if len(parts) > 1 else None
                 yield RawRecord(lineno, "smiles", parts[0], name or None)
 
-    return _guard_stream(path, _lines())
+    return _guard_stream(path, _lines(), done)
 
 
 def read_csv_file(
@@ -148,7 +160,8 @@ def read_csv_file(
         name_column: header of the identifier column; None means no names.
 
     Raises:
-        InputFileError: missing/unreadable file, no header, unknown column, corrupt gzip.
+        InputFileError: missing/unreadable file, no header, unknown column.
+        ReadStoppedError: a corrupt or truncated gzip (or I/O error) met while streaming.
     """
     path = Path(path)
     fh = open_text(path)
@@ -165,6 +178,8 @@ def read_csv_file(
     smiles_idx = _find_column(path, header, smiles_column, required=True)
     name_idx = _find_column(path, header, name_column, required=False)
 
+    done = [reader.line_num]
+
     def _rows() -> Iterator[RawRecord]:
         with fh:
             while True:
@@ -173,9 +188,10 @@ def read_csv_file(
                 except StopIteration:
                     return
                 except csv.Error:
+                    done[0] = reader.line_num
                     yield RawRecord(reader.line_num, "skip", "", skip_reason="malformed_row")
                     continue
-                lineno = reader.line_num
+                lineno = done[0] = reader.line_num
                 if not row or all(not cell.strip() for cell in row):
                     yield RawRecord(lineno, "skip", "", skip_reason="blank_line")
                     continue
@@ -185,7 +201,7 @@ def read_csv_file(
                     name = row[name_idx].strip() or None
                 yield RawRecord(lineno, "smiles", smiles, name)
 
-    return _guard_stream(path, _rows())
+    return _guard_stream(path, _rows(), done)
 
 
 def _find_column(
@@ -213,18 +229,22 @@ def read_sdf_file(path: Path | str) -> Iterator[RawRecord]:
     """Stream an SDF file record by record (split on ``$$$$``); the title line is the name.
 
     Raises:
-        InputFileError: missing/unreadable file, corrupt gzip.
+        InputFileError: missing/unreadable file.
+        ReadStoppedError: a corrupt or truncated gzip (or I/O error) met while streaming.
     """
     path = Path(path)
     fh = open_text(path)
+
+    done = [0]
 
     def _records() -> Iterator[RawRecord]:
         with fh:
             buf: list[str] = []
             n = 0
-            for line in fh:
+            for lineno, line in enumerate(fh, start=1):
                 if line.startswith("$$$$"):
                     n += 1
+                    done[0] = lineno
                     yield _sdf_record(n, buf)
                     buf = []
                 else:
@@ -233,7 +253,7 @@ def read_sdf_file(path: Path | str) -> Iterator[RawRecord]:
                 n += 1
                 yield _sdf_record(n, buf)
 
-    return _guard_stream(path, _records())
+    return _guard_stream(path, _records(), done)
 
 
 def _sdf_record(number: int, lines: list[str]) -> RawRecord:

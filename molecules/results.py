@@ -85,11 +85,14 @@ class TriageChunk:
         results: one :class:`MoleculeResult` per molecule record of the chunk, input order.
         summary: cumulative :class:`TriageSummary` including this chunk; the last chunk's
             summary is the run's.
+        skipped: ``(source, skip_reason)`` of every record of the chunk that is not a
+            molecule (blank line, comment, header, ``malformed_row``), input order.
     """
 
     index: int
     results: tuple[MoleculeResult, ...]
     summary: TriageSummary
+    skipped: tuple[tuple[int, str], ...] = ()
 
 
 class SummaryCounter:

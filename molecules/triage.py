@@ -29,7 +29,12 @@ from rdkit import Chem
 
 from molecules.conformers import generate_conformer
 from molecules.descriptors import DESCRIPTOR_NAMES, MolContext
-from molecules.errors import ConformerError, FilterConfigError, MoleculeParseError
+from molecules.errors import (
+    ConformerError,
+    FilterConfigError,
+    MoleculeParseError,
+    ReadStoppedError,
+)
 from molecules.executors import Executor, ProcessExecutor, SerialExecutor
 from molecules.filters import (
     RuleFilter,
@@ -202,8 +207,9 @@ def triage_chunk(
     all_reasons: bool = False,
     gnn: GNNPredictor | None = None,
     with_conformers: bool = False,
-) -> tuple[tuple[str, ...], list[MoleculeResult]]:
-    """One chunk, as an executor runs it: the skip reasons of dropped records and the results.
+) -> tuple[tuple[tuple[int, str], ...], list[MoleculeResult]]:
+    """One chunk, as an executor runs it: ``(source, skip_reason)`` of the dropped records
+    and the results.
 
     In a worker process with GNN filters, torch uses one thread (one worker per core).
     """
@@ -211,7 +217,7 @@ def triage_chunk(
         import torch
 
         torch.set_num_threads(1)
-    skipped = tuple(r.skip_reason for r in records if r.kind == "skip" and r.skip_reason)
+    skipped = tuple((r.source, r.skip_reason or "skipped") for r in records if r.kind == "skip")
     results = triage_records(
         records, settings, all_reasons=all_reasons, gnn=gnn, with_conformers=with_conformers
     )
@@ -305,9 +311,11 @@ def triage_library(
         :class:`TriageChunk` in input order; at least one (empty) chunk for an empty file.
 
     Raises (at the first ``next``, before any work):
-        InputFileError: the file is missing, unreadable, of unknown format, or corrupt
-            (corruption found later in a gzip stream is raised when it is reached).
+        InputFileError: the file is missing, unreadable, of unknown format, or corrupt.
         FilterConfigError: an unusable filter setting (e.g. invalid SMARTS).
+        ReadStoppedError: after the last chunk, when a corrupt or truncated stream stopped
+            reading: every record read before the fault has been triaged and yielded;
+            ``line`` is where reading stopped and ``summary`` the run's summary.
     """
     check_triage_settings(settings)
     records = read_library(path, smiles_column=smiles_column, name_column=name_column)
@@ -323,9 +331,10 @@ def triage_library(
     start = time.perf_counter()
     seen: set[str] = set()
     index = -1
-    chunks = iter_record_chunks(records, settings.chunk_size)
+    stopped: list[ReadStoppedError] = []
+    chunks = iter_record_chunks(_until_fault(records, stopped), settings.chunk_size)
     for index, (skipped, results) in enumerate(executor.map(work, chunks)):
-        for reason in skipped:
+        for _, reason in skipped:
             counter.skipped[reason] += 1
         marked = mark_duplicates(results, seen)
         for r in marked:
@@ -333,9 +342,22 @@ def triage_library(
         summary = counter.snapshot(time.perf_counter() - start)
         if progress is not None:
             progress(summary)
-        yield TriageChunk(index, tuple(marked), summary)
+        yield TriageChunk(index, tuple(marked), summary, skipped)
+    if stopped:
+        stopped[0].summary = counter.snapshot(time.perf_counter() - start)
+        raise stopped[0]
     if index < 0:
         yield TriageChunk(0, (), counter.snapshot(time.perf_counter() - start))
+
+
+def _until_fault(
+    records: Iterator[RawRecord], stopped: list[ReadStoppedError]
+) -> Iterator[RawRecord]:
+    """``records`` up to a read fault, which is kept in ``stopped`` instead of raised."""
+    try:
+        yield from records
+    except ReadStoppedError as exc:
+        stopped.append(exc)
 
 
 def triage_smiles(

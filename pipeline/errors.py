@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from molecules.errors import InputFileError, QdpError
 
-__all__ = ["InputFileError", "QdpError", "SettingsError", "StoreError"]
+__all__ = ["InputFileError", "QdpError", "SettingsError", "StoreCorruptError", "StoreError"]
 
 
 class SettingsError(QdpError):
@@ -17,3 +17,8 @@ class SettingsError(QdpError):
 
 class StoreError(QdpError):
     """The store cannot be opened, migrated or written."""
+
+
+class StoreCorruptError(StoreError):
+    """The store's database is damaged (an integrity check failed); the message says how to
+    restore or salvage it."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -16,15 +18,27 @@ app = typer.Typer(
 
 
 @app.command("status")
-def status(config: ConfigOption = None, as_json: JsonOption = False) -> None:
+def status(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="First check the database for damage (SQLite quick_check); exit 1 if damaged.",
+        ),
+    ] = False,
+) -> None:
     """Print the backend, the schema version and the row count of every table."""
     store = open_store(settings_from(config))
     try:
+        if check:
+            store.check_integrity()
         report = store.status()
     finally:
         store.close()
     if as_json:
-        print_json(report.__dict__)
+        print_json({**report.__dict__, **({"integrity": "ok"} if check else {})})
         return
     console = Console()
     console.print(f"backend: [bold]{report.backend}[/bold]  ({escape(report.url)})")
@@ -34,3 +48,5 @@ def status(config: ConfigOption = None, as_json: JsonOption = False) -> None:
     for name, count in sorted(report.row_counts.items()):
         table.add_row(name, str(count))
     console.print(table)
+    if check:
+        console.print("integrity: ok")

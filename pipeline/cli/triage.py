@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from molecules.errors import ReadStoppedError
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
 from pipeline.errors import InputFileError
 from pipeline.store import open_store
@@ -39,7 +40,8 @@ def triage(
     as_json: JsonOption = False,
 ) -> None:
     """Triage a library: standardize, rule and GNN filters, conformers; store every reason."""
-    from pipeline.services.triage import run_triage
+    from molecules.results import TriageSummary
+    from pipeline.services.triage import rejects_csv_path, run_triage
 
     if out is not None and not out.parent.is_dir():
         raise InputFileError(f"--out {out}: folder {out.parent} does not exist")
@@ -48,6 +50,7 @@ def triage(
     console = Console(stderr=True)
     show_progress = sys.stderr.isatty() and not as_json
     warheads: Counter[str] = Counter()  # warhead class of the first warhead of passed molecules
+    stopped: ReadStoppedError | None = None
 
     def count_warheads(chunk):  # type: ignore[no-untyped-def]
         warheads.update(
@@ -73,25 +76,42 @@ def triage(
                     ),
                 )
 
-            summary = run_triage(
-                file,
-                settings,
-                store,
-                all_reasons=all_reasons,
-                out_csv=out,
-                smiles_column=smiles_column,
-                progress=progress,
-                on_chunk=count_warheads,
-                with_conformers=not no_conformers,
-            )
+            try:
+                summary = run_triage(
+                    file,
+                    settings,
+                    store,
+                    all_reasons=all_reasons,
+                    out_csv=out,
+                    smiles_column=smiles_column,
+                    progress=progress,
+                    on_chunk=count_warheads,
+                    with_conformers=not no_conformers,
+                )
+            except ReadStoppedError as exc:
+                if not isinstance(exc.summary, TriageSummary):
+                    raise
+                stopped, summary = exc, exc.summary
     finally:
         store.close()
     report = asdict(summary)
     report["passed_by_warhead_class"] = dict(warheads.most_common())
+    n_rejects = summary.n_input - summary.n_valid  # records that gave no molecule
+    report["rejects"] = {
+        "count": n_rejects + summary.skipped_by_reason.get("malformed_row", 0),
+        "store_table": "triage_rejects",
+        "source": file.name,
+        "csv": str(rejects_csv_path(out)) if out else None,
+    }
+    if stopped is not None:
+        report["stopped_at_line"] = stopped.line
+        report["error"] = str(stopped)
     if as_json:
         print_json(report)
-        return
-    _print_summary(report, out)
+    else:
+        _print_summary(report, out)
+    if stopped is not None:
+        raise stopped  # after the summary: one line, exit 2
 
 
 def _print_summary(report: dict, out: Path | None) -> None:
@@ -111,5 +131,13 @@ def _print_summary(report: dict, out: Path | None) -> None:
         for name, count in report["passed_by_warhead_class"].items():
             classes.add_row(name, f"{count:,}")
         console.print(classes)
+    rejects = report["rejects"]
+    if rejects["count"]:
+        where = f"store table triage_rejects (source {rejects['source']})"
+        if rejects["csv"]:
+            where += f" and {rejects['csv']}"
+        console.print(
+            escape(f"{rejects['count']:,} entries gave no molecule: line and reason in {where}")
+        )
     if out:
         console.print(f"passed molecules written to {escape(str(out))}")

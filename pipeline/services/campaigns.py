@@ -321,6 +321,7 @@ def run_campaign_job(
         max_new_rounds: choose at most this many new batches in this call (scheduled runs).
         provenance: shown in the HTML report besides settings and versions (e.g. flow run).
     """
+    store.check_integrity()  # a damaged store fails here, in one line, not at a resume
     campaign_id, job = resolve_job(store, campaign_id, job)
     if on_event is not None:
         on_event(f"campaign {campaign_id}: {len(job.pool)} candidates, oracle {job.oracle}")

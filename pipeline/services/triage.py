@@ -30,6 +30,11 @@ def triage_settings_hash(
     )
 
 
+def _db_text(text: str) -> str:
+    """Text a database column can hold: NUL (refused by PostgreSQL) becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
 def molecule_rows(results: tuple[MoleculeResult, ...], source: str) -> list[dict[str, Any]]:
     """Store rows for the valid, first-seen molecules of a chunk (conformer when embedded)."""
     rows = []
@@ -41,7 +46,7 @@ def molecule_rows(results: tuple[MoleculeResult, ...], source: str) -> list[dict
             {
                 "inchikey": result.inchikey,
                 "smiles": result.smiles,
-                "name": "; ".join(result.names) or None,
+                "name": _db_text("; ".join(result.names)) or None,
                 "source": source,
                 "conformer_molblock": conformer.molblock if conformer else None,
                 "conformer_energy_kcal": conformer.energy_kcal_per_mol if conformer else None,
@@ -74,18 +79,49 @@ def repeat_names(results: tuple[MoleculeResult, ...]) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for r in results:
         if r.inchikey is not None and r.names and "duplicate" in r.reasons:
-            names.setdefault(r.inchikey, []).extend(r.names)
+            names.setdefault(r.inchikey, []).extend(_db_text(n) for n in r.names)
     return names
 
 
-def store_chunk(store: Store, chunk: TriageChunk, settings_hash: str, source: str) -> None:
-    """Write one chunk's molecules and outcomes (idempotent: re-running changes nothing).
+def reject_rows(chunk: TriageChunk, source: str) -> list[dict[str, Any]]:
+    """Store rows of the chunk's entries that gave no molecule: invalid records (their
+    reasons, ``","``-joined) and malformed CSV rows, each with its line."""
+    rows = [
+        {
+            "source": source,
+            "line": r.source,
+            "input_text": _db_text(r.input_text),
+            "reason": ",".join(r.reasons),
+        }
+        for r in chunk.results
+        if r.inchikey is None
+    ]
+    rows += [
+        {"source": source, "line": line, "input_text": "", "reason": reason}
+        for line, reason in chunk.skipped
+        if reason == "malformed_row"
+    ]
+    return sorted(rows, key=lambda row: row["line"])
 
-    Repeats of a molecule first met in an earlier chunk add their names to its record.
+
+def store_chunk(store: Store, chunk: TriageChunk, settings_hash: str, source: str) -> None:
+    """Write one chunk's molecules, outcomes and rejected entries in one transaction
+    (idempotent: re-running changes nothing).
+
+    Repeats of a molecule first met in an earlier chunk add their names to its record; a
+    molecule met before in another file keeps its names and gains this file in ``sources``.
     """
-    store.upsert_molecules(molecule_rows(chunk.results, source))
-    store.add_molecule_names(repeat_names(chunk.results))
-    store.put_triage_results(triage_rows(chunk.results, settings_hash))
+    store.store_triage_chunk(
+        molecule_rows(chunk.results, source),
+        repeat_names(chunk.results),
+        triage_rows(chunk.results, settings_hash),
+        reject_rows(chunk, source),
+    )
+
+
+def rejects_csv_path(out_csv: Path) -> Path:
+    """Where ``--out passed.csv`` puts the rejected entries: ``passed.rejects.csv``."""
+    return out_csv.with_name(f"{out_csv.stem}.rejects.csv")
 
 
 _PASSED_COLUMNS = [
@@ -121,23 +157,32 @@ def run_triage(
     GNN filters use the newest trained models in the store (hash-verified); when none has
     been trained the GNN filters are skipped with a warning. Conformers are embedded for
     the molecules that pass unless ``with_conformers`` is false (tens of ms per molecule).
-    ``out_csv`` receives the passed molecules; ``on_chunk`` sees
+    ``out_csv`` receives the passed molecules and :func:`rejects_csv_path` beside it the
+    entries that gave no molecule (also stored, table ``triage_rejects``); ``on_chunk`` sees
     every stored chunk (e.g. to collect the passed SMILES as a campaign pool); ``executor``
     runs the chunks (default: ``triage.n_workers`` processes; the flows pass Prefect tasks).
 
     Returns:
         The run's summary (counts, reasons, throughput).
+
+    Raises:
+        ReadStoppedError: reading stopped at a corrupt or truncated part of the file;
+            everything read before it is stored, ``summary`` holds the counts.
     """
     triage = settings.triage
     gnn, model_ids = load_filter_predictor(
         store, solubility=triage.solubility_filter, toxicity=triage.toxicity_filter
     )
     settings_hash = triage_settings_hash(settings, all_reasons=all_reasons, model_ids=model_ids)
-    writer = None
+    writer = rejects = None
     handle = out_csv.open("w", newline="") if out_csv else None
-    if handle:
+    rejects_handle = rejects_csv_path(out_csv).open("w", newline="") if out_csv else None
+    if handle and rejects_handle:
         writer = csv.writer(handle)
         writer.writerow(_PASSED_COLUMNS)
+        rejects = csv.writer(rejects_handle)
+        rejects.writerow(["source", "line", "input_text", "reason"])
+    source = Path(path).name
     summary: TriageSummary | None = None
     try:
         for chunk in triage_library(
@@ -150,14 +195,19 @@ def run_triage(
             progress=progress,
             executor=executor,
         ):
-            store_chunk(store, chunk, settings_hash, source=Path(path).name)
-            if writer:
+            store_chunk(store, chunk, settings_hash, source=source)
+            if writer and rejects:
                 writer.writerows(_passed_row(r) for r in chunk.results if r.passed)
+                rejects.writerows(
+                    [row["source"], row["line"], row["input_text"], row["reason"]]
+                    for row in reject_rows(chunk, source)
+                )
             if on_chunk:
                 on_chunk(chunk)
             summary = chunk.summary
     finally:
-        if handle:
-            handle.close()
+        for opened in (handle, rejects_handle):
+            if opened:
+                opened.close()
     assert summary is not None, "triage_library yields at least one chunk"
     return summary

@@ -19,10 +19,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipeline.errors import StoreError
+from pipeline.errors import StoreCorruptError, StoreError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -112,6 +112,22 @@ def _migration_lock(engine: Engine) -> Iterator[Connection]:
             handle.close()
 
 
+def damaged_message(url: URL, problem: str) -> str:
+    """One line: the store at ``url`` is damaged (``problem``) and what to do about it."""
+    if url.get_backend_name() == "sqlite":
+        db = url.database
+        return (
+            f"store {db} is damaged ({problem}); stop writing to it and restore it from a"
+            f" backup, or salvage what is readable: `sqlite3 {db} .recover | sqlite3"
+            f" {db}.recovered`, then point database_url at {db}.recovered"
+        )
+    shown = url.render_as_string(hide_password=True)
+    return (
+        f"store {shown} failed its sanity check ({problem}); check the PostgreSQL server log"
+        " and restore the database from a backup (pg_restore)"
+    )
+
+
 def migrate(engine: Engine) -> str:
     """Bring the schema to the newest revision (idempotent, safe across processes).
 
@@ -132,6 +148,8 @@ def migrate(engine: Engine) -> str:
                     connection.commit()
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            if "malformed" in reason or "not a database" in reason:
+                raise StoreCorruptError(damaged_message(engine.url, reason)) from None
             raise StoreError(f"cannot open database {engine.url!r}: {reason}") from None
         _migrated.add(key)
         return head_revision()

@@ -27,7 +27,12 @@ class Base(DeclarativeBase):
 
 
 class Molecule(Base):
-    """One molecule, identified by its standard InChIKey."""
+    """One molecule, identified by its standard InChIKey.
+
+    ``name`` holds every name it was given (``"; "``-joined, first seen first); ``source``
+    is where it was first seen (library file name, ``energy``, ...) and ``sources`` every
+    such place, in the order seen.
+    """
 
     __tablename__ = "molecules"
 
@@ -35,6 +40,7 @@ class Molecule(Base):
     smiles: Mapped[str] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(Text, nullable=True)
     source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sources: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     conformer_molblock: Mapped[str | None] = mapped_column(Text, nullable=True)
     conformer_energy_kcal: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -52,6 +58,23 @@ class TriageResult(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     descriptors: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TriageReject(Base):
+    """A library entry that gave no molecule: where it is, what it said and why.
+
+    ``source`` is the library file name, ``line`` the 1-based line (record number for
+    SDF), ``input_text`` the SMILES as given (first 200 characters, ``""`` for SDF records
+    and malformed CSV rows), ``reason`` e.g. ``invalid_smiles`` or ``malformed_row``.
+    """
+
+    __tablename__ = "triage_rejects"
+
+    source: Mapped[str] = mapped_column(Text, primary_key=True)
+    line: Mapped[int] = mapped_column(Integer, primary_key=True)
+    input_text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

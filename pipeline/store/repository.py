@@ -1,24 +1,27 @@
 """The store's read and write operations, idempotent on content keys.
 
-Each write is one ``INSERT … ON CONFLICT`` statement in its own transaction, so writing the
-same content twice keeps one row and concurrent writers (processes or threads, SQLite or
-PostgreSQL) neither lose rows nor deadlock: SQLite serialises them through its busy timeout,
-PostgreSQL through row locks.
+Each write is one transaction (mostly one ``INSERT … ON CONFLICT`` statement), so writing
+the same content twice keeps one row and concurrent writers (processes or threads, SQLite or
+PostgreSQL) neither lose rows nor deadlock: SQLite serialises them through its busy timeout
+(merging writes take the write lock first, ``BEGIN IMMEDIATE``), PostgreSQL through row locks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from molecules.hashing import content_hash
-from pipeline.store.database import create_store_engine, current_revision, migrate
+from pipeline.errors import StoreCorruptError
+from pipeline.store.database import create_store_engine, current_revision, damaged_message, migrate
 from pipeline.store.models import (
     Base,
     Campaign,
@@ -29,6 +32,7 @@ from pipeline.store.models import (
     Prediction,
     QuantumCalculation,
     SurrogateModel,
+    TriageReject,
     TriageResult,
     utcnow,
 )
@@ -113,15 +117,28 @@ class Store:
 
     # -- molecules and triage ----------------------------------------------------------
 
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        """One transaction that holds the write lock from its start (SQLite) so reading and
+        then writing in it cannot fail with a stale snapshot; PostgreSQL locks rows."""
+        with self.engine.begin() as connection:
+            if self.engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield connection
+
     def upsert_molecules(self, rows: Iterable[Row]) -> int:
-        """Insert molecules by InChIKey; a known key keeps its row but gains a conformer.
+        """Insert molecules by InChIKey; a known key keeps its row and gains what is new.
 
         Each row needs ``inchikey`` and ``smiles``; ``name``, ``source``,
-        ``conformer_molblock`` and ``conformer_energy_kcal`` (kcal/mol) are optional.
+        ``conformer_molblock`` and ``conformer_energy_kcal`` (kcal/mol) are optional. A known
+        molecule gains the new names (``"; "``-joined, each once) and the new source (in
+        ``sources``; ``source`` stays the first), and a given conformer replaces its own.
+        Returns the number of rows given.
         """
-        rows = [_with_created(dict(r), Molecule) for r in rows]
-        fill = ("conformer_molblock", "conformer_energy_kcal", "name", "source")
-        return self._upsert(Molecule.__table__, rows, ["inchikey"], fill, combine=func.coalesce)
+        rows = list(rows)
+        with self._write_transaction() as connection:
+            self._merge_molecules(connection, rows, {})
+        return len(rows)
 
     def add_molecule_names(self, names: Mapping[str, Sequence[str]]) -> int:
         """Add names to stored molecules (``"; "``-joined, each name once, order kept).
@@ -129,24 +146,150 @@ class Store:
         For repeats of a molecule met after its first record was stored; unknown InChIKeys
         are ignored. Returns the number of molecules whose name changed.
         """
-        wanted = {k: [n for n in v if n] for k, v in names.items() if any(v)}
-        if not wanted:
+        with self._write_transaction() as connection:
+            return self._merge_molecules(connection, [], names)
+
+    def _merge_molecules(
+        self, connection: Connection, rows: Sequence[Row], names: Mapping[str, Sequence[str]]
+    ) -> int:
+        """Insert new molecules, then merge names, sources and conformers into stored ones.
+
+        Returns the number of stored molecules that changed.
+        """
+        incoming: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            new = incoming.setdefault(
+                r["inchikey"], {"smiles": r["smiles"], "names": [], "sources": [], "conf": None}
+            )
+            new["names"] += _split_names(r.get("name"))
+            if r.get("source"):
+                new["sources"].append(r["source"])
+            if r.get("conformer_molblock") is not None:
+                new["conf"] = (r["conformer_molblock"], r.get("conformer_energy_kcal"))
+        extra = {k: [n for n in v if n] for k, v in names.items() if any(v)}
+        if incoming:
+            inserts = [
+                _with_created(
+                    {
+                        "inchikey": key,
+                        "smiles": new["smiles"],
+                        "name": "; ".join(dict.fromkeys(new["names"])) or None,
+                        "source": new["sources"][0] if new["sources"] else None,
+                        "sources": list(dict.fromkeys(new["sources"])) or None,
+                        "conformer_molblock": new["conf"][0] if new["conf"] else None,
+                        "conformer_energy_kcal": new["conf"][1] if new["conf"] else None,
+                    },
+                    Molecule,
+                )
+                for key, new in incoming.items()
+            ]
+            connection.execute(self._upsert_statement(Molecule.__table__, inserts, ["inchikey"]))
+        keys = list(incoming.keys() | extra.keys())
+        if not keys:
             return 0
-        changed = 0
-        with self.session() as session, session.begin():
-            query = select(Molecule).where(Molecule.inchikey.in_(wanted)).with_for_update()
-            for molecule in session.scalars(query):
-                known = molecule.name.split("; ") if molecule.name else []
-                extra = [n for n in dict.fromkeys(wanted[molecule.inchikey]) if n not in known]
-                if extra:
-                    molecule.name = "; ".join(known + extra)
-                    changed += 1
-        return changed
+        table = Molecule.__table__
+        stored = connection.execute(
+            select(
+                table.c.inchikey,
+                table.c.name,
+                table.c.source,
+                table.c.sources,
+                table.c.conformer_molblock,
+                table.c.conformer_energy_kcal,
+            )
+            .where(table.c.inchikey.in_(keys))
+            .with_for_update()
+        ).all()
+        changes = []
+        for old in stored:
+            new = incoming.get(old.inchikey, {"names": [], "sources": [], "conf": None})
+            known = _split_names(old.name)
+            name = "; ".join(dict.fromkeys(known + new["names"] + extra.get(old.inchikey, [])))
+            sources = list(old.sources or ([old.source] if old.source else []))
+            sources += [s for s in dict.fromkeys(new["sources"]) if s not in sources]
+            conf = new["conf"] or (old.conformer_molblock, old.conformer_energy_kcal)
+            after = (name or None, old.source or (sources[0] if sources else None), sources or None)
+            if after != (old.name, old.source, old.sources) or conf[0] != old.conformer_molblock:
+                changes.append(
+                    {
+                        "b_key": old.inchikey,
+                        "b_name": after[0],
+                        "b_source": after[1],
+                        "b_sources": after[2],
+                        "b_molblock": conf[0],
+                        "b_energy": conf[1],
+                    }
+                )
+        if changes:
+            connection.execute(
+                update(table)
+                .where(table.c.inchikey == bindparam("b_key"))
+                .values(
+                    name=bindparam("b_name"),
+                    source=bindparam("b_source"),
+                    sources=bindparam("b_sources", type_=table.c.sources.type),
+                    conformer_molblock=bindparam("b_molblock"),
+                    conformer_energy_kcal=bindparam("b_energy"),
+                ),
+                changes,
+            )
+        return len(changes)
+
+    def store_triage_chunk(
+        self,
+        molecules: Sequence[Row],
+        names: Mapping[str, Sequence[str]],
+        triage_results: Sequence[Row],
+        rejects: Sequence[Row] = (),
+    ) -> None:
+        """Write one triage chunk in ONE transaction: molecules (as :meth:`upsert_molecules`),
+        names of repeats (as :meth:`add_molecule_names`), outcomes (as
+        :meth:`put_triage_results`) and rejected entries (as :meth:`put_triage_rejects`).
+
+        A failure part-way (a full disk) leaves nothing of the chunk stored, never a
+        molecule without its triage result.
+        """
+        with self._write_transaction() as connection:
+            self._merge_molecules(connection, molecules, names)
+            if triage_results:
+                connection.execute(self._triage_results_statement(triage_results))
+            if rejects:
+                connection.execute(self._rejects_statement(rejects))
+
+    def put_triage_rejects(self, rows: Iterable[Row]) -> int:
+        """Store library entries that gave no molecule, keyed by (``source``, ``line``);
+        last write wins (``input_text``, ``reason``)."""
+        rows = list(rows)
+        if rows:
+            with self.engine.begin() as connection:
+                connection.execute(self._rejects_statement(rows))
+        return len(rows)
+
+    def _rejects_statement(self, rows: Sequence[Row]) -> Any:
+        rows = [_with_created(dict(r), TriageReject) for r in rows]
+        return self._upsert_statement(
+            TriageReject.__table__, rows, ["source", "line"], ["input_text", "reason"]
+        )
+
+    def triage_rejects(self, source: str | None = None) -> list[TriageReject]:
+        """Stored rejected entries (of one library file name), by file and line."""
+        query = select(TriageReject).order_by(TriageReject.source, TriageReject.line)
+        if source is not None:
+            query = query.where(TriageReject.source == source)
+        with self.session() as session:
+            return list(session.scalars(query))
 
     def put_triage_results(self, rows: Iterable[Row]) -> int:
         """Store triage outcomes keyed by (``inchikey``, ``settings_hash``); last write wins."""
+        rows = list(rows)
+        if rows:
+            with self.engine.begin() as connection:
+                connection.execute(self._triage_results_statement(rows))
+        return len(rows)
+
+    def _triage_results_statement(self, rows: Sequence[Row]) -> Any:
         rows = [_with_created(dict(r), TriageResult) for r in rows]
-        return self._upsert(
+        return self._upsert_statement(
             TriageResult.__table__,
             rows,
             ["inchikey", "settings_hash"],
@@ -486,6 +629,27 @@ class Store:
 
     # -- status --------------------------------------------------------------------------
 
+    def check_integrity(self) -> None:
+        """Fail when the database is damaged: SQLite ``PRAGMA quick_check``; PostgreSQL a
+        cheap sanity query (reach every table).
+
+        Raises:
+            StoreCorruptError: the check found damage; the message says what to do.
+        """
+        try:
+            with self.engine.connect() as connection:
+                if self.engine.dialect.name == "sqlite":
+                    found = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check")]
+                    problem = None if found == ["ok"] else "; ".join(found[:3])
+                else:
+                    for table in Base.metadata.sorted_tables:
+                        connection.execute(select(text("1")).select_from(table).limit(1)).all()
+                    problem = None
+        except DBAPIError as exc:
+            problem = str(exc.orig).strip().splitlines()[0]
+        if problem is not None:
+            raise StoreCorruptError(damaged_message(self.engine.url, problem))
+
     def status(self) -> StoreStatus:
         """Backend, schema revision and the row count of every table."""
         from pipeline.store.database import head_revision
@@ -513,6 +677,10 @@ def _with_created(row: dict[str, Any], model: type[Base]) -> dict[str, Any]:
             default = column.default.arg
             row[column.name] = default(None) if callable(default) else default
     return row
+
+
+def _split_names(name: str | None) -> list[str]:
+    return [n for n in name.split("; ") if n] if name else []
 
 
 def open_store(settings: Any) -> Store:
