@@ -90,6 +90,54 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         _stop(server)
 
 
+def _prefect(env: dict[str, str], *args: str, timeout: int = 300) -> str:
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    result = subprocess.run(
+        [prefect, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_deploy_all_then_a_process_worker_runs_a_deployment(
+    tmp_path: Path, prefect_server: tuple[str, dict[str, str]]
+) -> None:
+    """The README's sequence: create the work pool, `prefect deploy --all` the shipped
+    prefect.yaml, trigger a run, and a real `prefect worker` executes it into the store."""
+    api, env = prefect_server
+    _prefect(env, "work-pool", "create", "qdp", "--type", "process")
+    _prefect(env, "--no-prompt", "deploy", "--all")
+    deployments = httpx.post(f"{api}/deployments/filter", json={"limit": 10}).json()
+    by_name = {d["name"]: d for d in deployments}
+    assert set(by_name) == {"nightly-campaign-round", "weekly-surrogate-retrain", "inbox-triage"}
+    for d in by_name.values():
+        assert d["work_pool_name"] == "qdp" and "qdp" in d["tags"] and d["version"]
+    assert "params" in by_name["nightly-campaign-round"]["parameter_openapi_schema"]["properties"]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "new.smi").write_text("CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen\nnot_smiles bad\n")
+    os.utime(inbox / "new.smi", (time.time() - 60, time.time() - 60))
+    config = tmp_path / "qdp.toml"
+    config.write_text(
+        f'home = "{tmp_path / ".qdp"}"\n[triage]\nsolubility_filter = false\n'
+        "toxicity_filter = false\n"
+    )
+    params = f'{{"inbox": "{inbox}", "settings_ref": {{"config": "{config}"}}}}'
+    _prefect(env, "deployment", "run", "inbox-triage/inbox-triage", "--params", params)
+    _prefect(env, "worker", "start", "--pool", "qdp", "--run-once", timeout=400)
+    runs = httpx.post(
+        f"{api}/flow_runs/filter",
+        json={"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 10},
+    ).json()
+    assert any(r["deployment_id"] == by_name["inbox-triage"]["id"] for r in runs), runs
+    assert (inbox / "processed" / "new.smi").is_file()
+    store = Store.open(f"sqlite:///{tmp_path / '.qdp' / 'qdp.db'}")
+    [outcome] = store.triage_results_for("HEFNNWSXXWATRW-UHFFFAOYSA-N")
+    assert outcome.passed
+    store.close()
+
+
 def test_prefect_yaml_defines_the_three_schedules() -> None:
     deployments = {d.name: d for d in build_deployments(ROOT / "prefect.yaml")}
     assert set(deployments) == {
