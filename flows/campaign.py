@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flows.artifacts import artifact_key
 from flows.executor import PrefectExecutor
+from flows.hooks import notify_failure
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
@@ -88,7 +89,7 @@ def publish_round(state: CampaignState, job: CampaignJob) -> None:
     )
 
 
-@flow(name="campaign")
+@flow(name="campaign", on_failure=[notify_failure], on_crashed=[notify_failure])
 def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
     """Run or resume an active-learning campaign; returns the ``qdp campaign --json`` report."""
     params = params or CampaignParams()

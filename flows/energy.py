@@ -15,6 +15,7 @@ from prefect.artifacts import create_table_artifact
 
 from flows.artifacts import artifact_key
 from flows.executor import PrefectExecutor
+from flows.hooks import notify_failure
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
@@ -22,7 +23,7 @@ from pipeline.services.energies import compute_energies
 from pipeline.store import content_hash
 
 
-@flow(name="energy")
+@flow(name="energy", on_failure=[notify_failure], on_crashed=[notify_failure])
 def energy_flow(
     smiles: list[str], settings_ref: SettingsRef | None = None, properties: bool = True
 ) -> list[dict[str, Any]]:

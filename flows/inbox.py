@@ -15,6 +15,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from flows.hooks import notify_failure
 from flows.settings_param import SettingsRef
 from flows.triage import triage_flow
 from molecules.errors import InputFileError
@@ -46,7 +47,7 @@ def _move(path: Path, folder: Path) -> Path:
     return target
 
 
-@flow(name="inbox-triage")
+@flow(name="inbox-triage", on_failure=[notify_failure], on_crashed=[notify_failure])
 def inbox_triage_flow(
     inbox: str = "inbox", settings_ref: SettingsRef | None = None
 ) -> dict[str, Any]:

@@ -9,12 +9,13 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.artifacts import artifact_key
+from flows.hooks import notify_failure
 from flows.settings_param import SettingsRef
 from pipeline.services.surrogate_models import retrain_target
 from pipeline.store import open_store
 
 
-@flow(name="retrain")
+@flow(name="retrain", on_failure=[notify_failure], on_crashed=[notify_failure])
 def retrain_flow(
     target: str | None = None, settings_ref: SettingsRef | None = None
 ) -> dict[str, Any]:

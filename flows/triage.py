@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.artifacts import artifact_key
 from flows.executor import PrefectExecutor
+from flows.hooks import notify_failure
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
 from molecules.results import TriageChunk
@@ -24,7 +25,7 @@ from pipeline.services.triage import run_triage
 from pipeline.store import content_hash, open_store
 
 
-@flow(name="triage", log_prints=False)
+@flow(name="triage", log_prints=False, on_failure=[notify_failure], on_crashed=[notify_failure])
 def triage_flow(
     library: str,
     settings_ref: SettingsRef | None = None,

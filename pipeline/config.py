@@ -82,6 +82,10 @@ class FlowSettings(BaseModel):
     quantum_concurrency: int = Field(
         default=2, ge=1, description="slots of the qdp-quantum limit when it is first created"
     )
+    failure_notification_block: str | None = Field(
+        default=None,
+        description="a Prefect notification block (type/name) told of every failed flow run",
+    )
     task_timeout_seconds: float | None = Field(
         default=3600.0,
         gt=0,

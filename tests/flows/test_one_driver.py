@@ -5,6 +5,7 @@ campaign: the same batches and values, and a rerun of a finished campaign calls 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,19 @@ def test_triage_flow_refuses_bad_settings_before_any_work(tmp_path: Path) -> Non
     library = tmp_path / "lib.smi"
     library.write_text(LIBRARY)
     config = _config(tmp_path, '[triage]\nrequire_smarts = ["[C"]\n')
-    with pytest.raises(FilterConfigError, match="SMARTS"):
-        run_triage_flow(str(library), SettingsRef(config=str(config)))
+    said: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    hooks = logging.getLogger("flows.hooks")
+    hooks.addHandler(handler)
+    try:
+        with pytest.raises(FilterConfigError, match="SMARTS"):
+            run_triage_flow(str(library), SettingsRef(config=str(config)))
+    finally:
+        hooks.removeHandler(handler)
+    # the failure hook said so, once, naming the flow and the reason
+    assert len(said) == 1, said
+    assert "qdp flow 'triage'" in said[0] and "FAILED" in said[0] and "SMARTS" in said[0]
 
 
 @pytest.mark.usefixtures("prefect_harness")
