@@ -183,8 +183,18 @@ class Store:
                 )
                 for key, new in incoming.items()
             ]
-            connection.execute(self._upsert_statement(Molecule.__table__, inserts, ["inchikey"]))
-        keys = list(incoming.keys() | extra.keys())
+            insert = (
+                postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+            )
+            statement = (
+                insert(Molecule.__table__)
+                .on_conflict_do_nothing(index_elements=["inchikey"])
+                .returning(Molecule.inchikey)
+            )  # executemany: compiled once, not once per row
+            inserted = set(connection.execute(statement, inserts).scalars())
+        else:
+            inserted = set()
+        keys = list((incoming.keys() - inserted) | extra.keys())  # new rows need no merge
         if not keys:
             return 0
         table = Molecule.__table__
@@ -252,9 +262,9 @@ class Store:
         with self._write_transaction() as connection:
             self._merge_molecules(connection, molecules, names)
             if triage_results:
-                connection.execute(self._triage_results_statement(triage_results))
+                self._write_triage_results(connection, triage_results)
             if rejects:
-                connection.execute(self._rejects_statement(rejects))
+                self._write_rejects(connection, rejects)
 
     def put_triage_rejects(self, rows: Iterable[Row]) -> int:
         """Store library entries that gave no molecule, keyed by (``source``, ``line``);
@@ -262,14 +272,31 @@ class Store:
         rows = list(rows)
         if rows:
             with self.engine.begin() as connection:
-                connection.execute(self._rejects_statement(rows))
+                self._write_rejects(connection, rows)
         return len(rows)
 
-    def _rejects_statement(self, rows: Sequence[Row]) -> Any:
+    def _write_rejects(self, connection: Connection, rows: Sequence[Row]) -> None:
         rows = [_with_created(dict(r), TriageReject) for r in rows]
-        return self._upsert_statement(
-            TriageReject.__table__, rows, ["source", "line"], ["input_text", "reason"]
+        self._bulk_upsert(
+            connection, TriageReject.__table__, rows, ["source", "line"], ["input_text", "reason"]
         )
+
+    def _bulk_upsert(
+        self,
+        connection: Connection,
+        table: Any,
+        rows: Sequence[Row],
+        keys: Sequence[str],
+        update_columns: Sequence[str],
+    ) -> None:
+        """An executemany ``INSERT … ON CONFLICT (keys) DO UPDATE`` (compiled once, not once
+        per row); every row has the same columns."""
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys), set_={c: statement.excluded[c] for c in update_columns}
+        )
+        connection.execute(statement, list(rows))
 
     def triage_rejects(self, source: str | None = None) -> list[TriageReject]:
         """Stored rejected entries (of one library file name), by file and line."""
@@ -284,12 +311,13 @@ class Store:
         rows = list(rows)
         if rows:
             with self.engine.begin() as connection:
-                connection.execute(self._triage_results_statement(rows))
+                self._write_triage_results(connection, rows)
         return len(rows)
 
-    def _triage_results_statement(self, rows: Sequence[Row]) -> Any:
+    def _write_triage_results(self, connection: Connection, rows: Sequence[Row]) -> None:
         rows = [_with_created(dict(r), TriageResult) for r in rows]
-        return self._upsert_statement(
+        self._bulk_upsert(
+            connection,
             TriageResult.__table__,
             rows,
             ["inchikey", "settings_hash"],
