@@ -14,7 +14,7 @@ from typing import Any
 
 from molecules.errors import MoleculeParseError
 from molecules.standardize import identify_mol, parse_smiles
-from pipeline.errors import QdpError
+from pipeline.errors import QdpError, SettingsError
 from pipeline.quantum.reactivity.errors import ReactivityError, ReactivityInputError
 from pipeline.quantum.reactivity.kernel import check_input, compute_reactivity
 from pipeline.quantum.reactivity.settings import ReactivitySettings
@@ -22,6 +22,13 @@ from pipeline.store import Store, content_hash
 from surrogates.oracle import OracleResult
 
 REACTIVITY_SCHEMA = "qdp.reactivity/1"
+TARGETS = (
+    "delta_e_add_kcal",
+    "reactivity_kcal",
+    *(f"delta_e_add_{m}_kcal" for m in ("vqe", "casci", "hf", "dft", "xtb")),
+    "lumo_ev",
+    "omega_ev",
+)
 METHOD_VERSION = 1  # bump when a code change alters results for the same settings
 
 
@@ -130,6 +137,10 @@ class ReactivityOracle:
     def __init__(
         self, store: Store, settings: ReactivitySettings, target: str = "delta_e_add_kcal"
     ) -> None:
+        if target not in TARGETS:
+            raise SettingsError(
+                f"unknown reactivity target {target!r} (allowed: {', '.join(TARGETS)})"
+            )
         self.store = store
         self.settings = settings
         self.target = target

@@ -9,6 +9,7 @@ from pyscf import dft, gto, mcscf, scf, solvent
 from pyscf.mcscf import avas
 from rdkit import Chem
 
+from pipeline.errors import SettingsError
 from pipeline.quantum.reactivity.adduct import build_adduct
 from pipeline.quantum.reactivity.errors import (
     NoWarheadError,
@@ -181,6 +182,8 @@ def test_store_keeps_failures_with_reasons_and_refuses_bad_input(settings) -> No
         oracle = ReactivityOracle(store, TINY)
         [result] = oracle.evaluate(["[CH2]C=CC#N"])
         assert result.value is None and "unpaired" in (result.error or "")
+        with pytest.raises(SettingsError, match="unknown reactivity target"):
+            ReactivityOracle(store, TINY, "energy_hartree")
     finally:
         store.close()
 
