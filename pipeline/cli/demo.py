@@ -41,10 +41,11 @@ def demo(
     r = settings.reactivity
     console = Console()
     started = time.perf_counter()
+    methods = f"HF, {r.functional}" if r.compute_dft else "HF"
     console.print(
         f"[bold]qdp demo[/bold]: {escape(library.name)} → triage (warheads only) → ΔE_add of "
-        f"CH3S⁻ addition ({r.geometry} geometries; HF, {r.functional}, CASCI and VQE "
-        f"({r.ansatz}) in {r.basis}, {r.solvent}) → {settings.surrogate.kind} surrogate → "
+        f"CH3S⁻ addition ({r.geometry} geometries; {methods}, CASCI and VQE ({r.ansatz}) in "
+        f"{r.basis}, solvent {r.solvent}) → {settings.surrogate.kind} surrogate → "
         f"{settings.campaign.acquisition} acquisition; engine {settings.flows.engine}; store "
         f"{escape(settings.resolved_database_url)}"
     )
