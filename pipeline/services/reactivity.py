@@ -96,7 +96,11 @@ def get_or_compute_reactivity(
         [{"inchikey": standard.inchikey, "smiles": standard.smiles, "source": "reactivity"}]
     )
     start = time.perf_counter()
-    row = {"subject_key": standard.inchikey, "settings_hash": key, "inchikey": standard.inchikey}
+    row: dict[str, Any] = {
+        "subject_key": standard.inchikey,
+        "settings_hash": key,
+        "inchikey": standard.inchikey,
+    }
     try:
         result = compute_reactivity(mol, settings).to_dict()
     except ReactivityInputError as exc:
