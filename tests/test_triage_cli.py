@@ -49,17 +49,22 @@ def test_triage_json_contract_and_store(tmp_path: Path) -> None:
     counts = store.status().row_counts
     assert counts["molecules"] == 3 and counts["triage_results"] == 3
     ibuprofen = store.get_molecule("HEFNNWSXXWATRW-UHFFFAOYSA-N")
-    assert ibuprofen is not None and ibuprofen.conformer_molblock  # passed, so embedded
+    # passed, but no 3D yet: a conformer is made when a 3D step first needs one
+    assert ibuprofen is not None and ibuprofen.conformer_molblock is None
     [outcome] = store.triage_results_for("HEFNNWSXXWATRW-UHFFFAOYSA-N")
     assert outcome.passed and outcome.reasons == []
     aspirin = store.get_molecule("BSYNRYMUTXBXSQ-UHFFFAOYSA-N")
     assert aspirin is not None and set(aspirin.name.split("; ")) == {"aspirin", "aspirin-again"}
     store.close()
 
-    again = run_qdp(*args, cwd=tmp_path)
+    again = run_qdp(*args, "--conformers", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     store = Store.open(f"sqlite:///{tmp_path / '.qdp' / 'qdp.db'}")
     assert store.status().row_counts == counts  # a rerun stores nothing twice
+    ibuprofen = store.get_molecule("HEFNNWSXXWATRW-UHFFFAOYSA-N")
+    assert ibuprofen is not None and "M  END" in ibuprofen.conformer_molblock  # asked for now
+    aspirin = store.get_molecule("BSYNRYMUTXBXSQ-UHFFFAOYSA-N")
+    assert aspirin is not None and aspirin.conformer_molblock is None  # failed: none
     store.close()
 
 

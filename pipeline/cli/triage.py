@@ -34,12 +34,17 @@ def triage(
     smiles_column: Annotated[
         str | None, typer.Option("--smiles-column", help="CSV column holding SMILES.")
     ] = None,
-    no_conformers: Annotated[
-        bool, typer.Option("--no-conformers", help="Skip 3D conformers (faster screening).")
+    conformers: Annotated[
+        bool,
+        typer.Option(
+            "--conformers/--no-conformers",
+            help="Also embed a 3D conformer for every passed molecule now (default: later, "
+            "when a 3D step such as a quantum calculation first needs one).",
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Triage a library: standardize, rule and GNN filters, conformers; store every reason."""
+    """Triage a library: standardize, identify, rule and GNN filters; store every reason."""
     from molecules.results import TriageSummary
     from pipeline.services.triage import rejects_csv_path, run_triage
 
@@ -86,7 +91,7 @@ def triage(
                     smiles_column=smiles_column,
                     progress=progress,
                     on_chunk=count_warheads,
-                    with_conformers=not no_conformers,
+                    with_conformers=conformers,
                 )
             except ReadStoppedError as exc:
                 if not isinstance(exc.summary, TriageSummary):

@@ -149,14 +149,15 @@ def run_triage(
     smiles_column: str | None = None,
     progress: ProgressCallback | None = None,
     on_chunk: Callable[[TriageChunk], None] | None = None,
-    with_conformers: bool = True,
+    with_conformers: bool = False,
     executor: Executor | None = None,
 ) -> TriageSummary:
     """Triage ``path`` chunk by chunk, storing every chunk as soon as it is done.
 
     GNN filters use the newest trained models in the store (hash-verified); when none has
-    been trained the GNN filters are skipped with a warning. Conformers are embedded for
-    the molecules that pass unless ``with_conformers`` is false (tens of ms per molecule).
+    been trained the GNN filters are skipped with a warning. With
+    ``with_conformers`` the molecules that pass also get a 3D conformer now (tens of ms per
+    molecule); by default they get one when a 3D step first needs it (the quantum step).
     ``out_csv`` receives the passed molecules and :func:`rejects_csv_path` beside it the
     entries that gave no molecule (also stored, table ``triage_rejects``); ``on_chunk`` sees
     every stored chunk (e.g. to collect the passed SMILES as a campaign pool); ``executor``
