@@ -78,6 +78,10 @@ class TriageSettings(BaseModel):
     min_log_solubility: float = Field(default=-6.0, description="predicted logS, log10(mol/L)")
     toxicity_filter: bool = True
     max_toxicity_probability: float = Field(default=0.8, ge=0.0, le=1.0)
+    shipped_filters: bool = Field(
+        default=False,
+        description="when the store has no trained filter, use the weights shipped in data/",
+    )
     gnn_batch_size: int = Field(default=256, ge=1, description="molecules per GNN forward pass")
     # conformers
     n_conformers: int = Field(default=5, ge=1, le=200)

@@ -12,6 +12,7 @@ from molecules.results import MoleculeResult, TriageChunk, TriageSummary
 from molecules.triage import triage_library
 from pipeline.config import Settings
 from pipeline.services.filters import load_filter_predictor
+from pipeline.services.shipped_filters import register_shipped_filters
 from pipeline.store import Store, content_hash
 
 ProgressCallback = Callable[[TriageSummary], None]
@@ -171,6 +172,8 @@ def run_triage(
             everything read before it is stored, ``summary`` holds the counts.
     """
     triage = settings.triage
+    if triage.shipped_filters and (triage.solubility_filter or triage.toxicity_filter):
+        register_shipped_filters(store, settings.models_dir)
     gnn, model_ids = load_filter_predictor(
         store, solubility=triage.solubility_filter, toxicity=triage.toxicity_filter
     )
