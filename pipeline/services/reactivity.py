@@ -29,7 +29,7 @@ TARGETS = (
     "lumo_ev",
     "omega_ev",
 )
-METHOD_VERSION = 1  # bump when a code change alters results for the same settings
+METHOD_VERSION = 2  # bump when a code change alters results (2: adducts with a broken bond fail)
 
 
 class ReactivityFailedError(QdpError):

@@ -197,3 +197,31 @@ def test_order_of_three_warheads_of_known_reactivity() -> None:
         compute_reactivity(Chem.MolFromSmiles(s), TINY).delta_e_add_kcal["vqe"] for s in smiles
     ]
     assert values == sorted(values), dict(zip(smiles, values, strict=True))
+
+
+def test_an_adduct_that_lost_its_leaving_group_is_refused() -> None:
+    """2-chloropyrimidine's σ-complex relaxes (GFN2-xTB) into the substitution product and
+    Cl⁻, whose energy is far below any addition's: refused with the broken bond named."""
+    from rdkit import Chem
+
+    from molecules.warheads import find_warheads
+    from pipeline.quantum.reactivity.adduct import build_adduct
+    from pipeline.quantum.reactivity.errors import GeometryOptimizationError
+    from pipeline.quantum.reactivity.geometry import Geometry, starting_coordinates
+    from pipeline.quantum.reactivity.kernel import _check_bonds_kept
+    from pipeline.quantum.reactivity.settings import ReactivitySettings
+
+    warhead = Chem.MolFromSmiles("Clc1ncccn1")
+    [match] = [m for m in find_warheads(warhead) if m.mechanism == "snar"]
+    adduct = build_adduct(warhead, match)
+    coords = starting_coordinates(adduct.mol, 1)
+    symbols = [a.GetSymbol() for a in adduct.mol.GetAtoms()]
+    settings = ReactivitySettings()
+    _check_bonds_kept(adduct.mol, Geometry(symbols, coords, None, 0), settings)  # intact
+    chlorine = symbols.index("Cl")
+    away = coords.copy()
+    away[chlorine] = coords[match.site] + 3.2 * (coords[chlorine] - coords[match.site]) / (
+        np.linalg.norm(coords[chlorine] - coords[match.site])
+    )
+    with pytest.raises(GeometryOptimizationError, match=r"Cl0–C1 bond broke"):
+        _check_bonds_kept(adduct.mol, Geometry(symbols, away, None, 0), settings)

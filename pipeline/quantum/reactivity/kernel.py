@@ -44,6 +44,7 @@ from pipeline.quantum.reactivity.species import (
 HARTREE_TO_KCAL = 627.509474
 METHODS = ("vqe", "casci", "hf", "dft", "xtb")
 MAX_CS_BOND_ANGSTROM = 2.6  # a longer C-S bond after optimisation: the adduct fell apart
+BROKEN_BOND_FACTOR = 1.4  # a bond longer than 1.4 x the covalent radii sum has broken
 ALLOWED_ELEMENTS = {"H", "B", "C", "N", "O", "F", "P", "S", "Cl", "Br", "I", "Si"}
 
 
@@ -175,6 +176,30 @@ def _delta(adduct: SpeciesEnergies, warhead: SpeciesEnergies, sh: SpeciesEnergie
 def _omega(homo_ev: float, lumo_ev: float) -> float | None:
     mu, eta = 0.5 * (homo_ev + lumo_ev), lumo_ev - homo_ev
     return None if mu >= 0 or eta <= 0 else mu * mu / (2.0 * eta)
+
+
+def _check_bonds_kept(adduct: Chem.Mol, geom: Geometry, settings: ReactivitySettings) -> None:
+    """Refuse an optimised adduct that is no longer the intermediate it was built as: a bond
+    that broke means it relaxed into something else, e.g. an SNAr σ-complex that expelled its
+    halide (its energy is then the substitution's, far below any addition's).
+
+    Raises:
+        GeometryOptimizationError: naming the broken bond.
+    """
+    table = Chem.GetPeriodicTable()
+    for bond in adduct.GetBonds():
+        a, b = bond.GetBeginAtom(), bond.GetEndAtom()
+        limit = BROKEN_BOND_FACTOR * (
+            table.GetRcovalent(a.GetAtomicNum()) + table.GetRcovalent(b.GetAtomicNum())
+        )
+        length = bond_length(geom, a.GetIdx(), b.GetIdx())
+        if length > limit:
+            raise GeometryOptimizationError(
+                f"the adduct is not a minimum in the {settings.geometry} optimisation: its "
+                f"{a.GetSymbol()}{a.GetIdx()}–{b.GetSymbol()}{b.GetIdx()} bond broke "
+                f"({length:.2f} Å > {limit:.2f} Å; e.g. the leaving group left an SNAr "
+                "σ-complex), so no anionic adduct ΔE_add is defined"
+            )
 
 
 def compute_reactivity(
