@@ -257,6 +257,7 @@ def compute_reactivity(
                     f"the adduct fell apart in the {settings.geometry} optimisation "
                     f"(C–S {cs:.2f} Å > {MAX_CS_BOND_ANGSTROM} Å): no stable anionic adduct"
                 )
+            _check_bonds_kept(adduct.mol, a_geom, settings)
             a_prep = prepare_species(
                 a_geom.symbols, a_geom.coords_angstrom, charge - 1, adduct.reacting_atoms, settings
             )
