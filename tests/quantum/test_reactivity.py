@@ -225,3 +225,15 @@ def test_an_adduct_that_lost_its_leaving_group_is_refused() -> None:
     )
     with pytest.raises(GeometryOptimizationError, match=r"Cl0–C1 bond broke"):
         _check_bonds_kept(adduct.mol, Geometry(symbols, away, None, 0), settings)
+
+
+@pytest.mark.slow
+def test_chloropyrimidine_sigma_complex_is_refused_end_to_end() -> None:
+    """The real path: GFN2-xTB (ALPB water) expels Cl⁻ from 2-chloropyrimidine's σ-complex;
+    compute_reactivity refuses it instead of reporting the substitution energy."""
+    from pipeline.quantum.reactivity.errors import GeometryOptimizationError
+    from pipeline.quantum.reactivity.settings import ReactivitySettings
+
+    settings = ReactivitySettings(basis="sto-3g", compute_dft=False)
+    with pytest.raises(GeometryOptimizationError, match="Cl0–C1 bond broke"):
+        compute_reactivity(Chem.MolFromSmiles("Clc1ncccn1"), settings)
