@@ -9,6 +9,7 @@ runs; a crashed or cancelled run resumes with the same ``campaign_id``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,12 @@ from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
 from pipeline.paths import data_file
-from pipeline.services.campaigns import CampaignJob, campaign_report, prepare_job, run_campaign_job
+from pipeline.services.campaigns import (
+    CampaignJob,
+    campaign_report,
+    new_job_unless_stored,
+    run_campaign_job,
+)
 from pipeline.services.oracles import is_quantum_oracle
 from pipeline.store import open_store
 from surrogates.campaign_state import CampaignState
@@ -101,22 +107,20 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
     timeout = task_timeout(settings.flows)
     store = open_store(settings)
     try:
-        job = None
-        stored = params.campaign_id and store.get_campaign(params.campaign_id)
-        if not stored:
-            triage = PrefectExecutor(
-                "triage-chunk", window=2 * settings.flows.max_workers, timeout_seconds=timeout
-            )
-            job = prepare_job(
-                settings,
-                store,
-                library=params.library,
-                oracle=params.oracle,
-                triage=params.triage,
-                campaign_overrides=params.campaign,
-                surrogate_overrides=params.surrogate,
-                executor=triage,
-            )
+        triage = PrefectExecutor(
+            "triage-chunk", window=2 * settings.flows.max_workers, timeout_seconds=timeout
+        )
+        job = new_job_unless_stored(
+            settings,
+            store,
+            params.campaign_id,
+            library=Path(params.library),
+            oracle=params.oracle,
+            triage=params.triage,
+            campaign_overrides=params.campaign,
+            surrogate_overrides=params.surrogate,
+            executor=triage,
+        )
         oracle_calls = PrefectExecutor(
             "oracle",
             limit=QUANTUM_LIMIT if quantum else None,

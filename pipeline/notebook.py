@@ -71,21 +71,20 @@ def campaign(
     """Run (or resume, with a stored ``campaign_id``) an active-learning campaign; keyword
     ``overrides`` are ``[campaign]`` settings (``target``, ``rounds``, ``init_size``, …).
     Returns the ``qdp campaign --json`` report (its ``report`` is the HTML file)."""
-    from pipeline.services.campaigns import prepare_job, run_campaign_job
+    from pipeline.services.campaigns import new_job_unless_stored, run_campaign_job
 
     settings = _settings(settings)
     store = open_store(settings)
     try:
-        job = None
-        if campaign_id is None or store.get_campaign(campaign_id) is None:
-            job = prepare_job(
-                settings,
-                store,
-                library=Path(library),
-                oracle=oracle,
-                triage=triage,
-                campaign_overrides=overrides,
-            )
+        job = new_job_unless_stored(
+            settings,
+            store,
+            campaign_id,
+            library=Path(library),
+            oracle=oracle,
+            triage=triage,
+            campaign_overrides=overrides,
+        )
         return run_campaign_job(settings, store, job=job, campaign_id=campaign_id)
     finally:
         store.close()

@@ -46,21 +46,21 @@ def execute_campaign(
             campaign=campaign_overrides,
             surrogate=surrogate_overrides,
         )
-    from pipeline.services.campaigns import prepare_job, run_campaign_job
+    from pipeline.services.campaigns import new_job_unless_stored, run_campaign_job
 
     store = open_store(settings)
     try:
-        job = None
-        if campaign_id is None or store.get_campaign(campaign_id) is None:
-            job = prepare_job(
-                settings,
-                store,
-                library=library,
-                oracle=oracle,
-                triage=triage,
-                campaign_overrides=campaign_overrides,
-                surrogate_overrides=surrogate_overrides,
-            )
+        job = new_job_unless_stored(
+            settings,
+            store,
+            campaign_id,
+            library=library,
+            oracle=oracle,
+            triage=triage,
+            campaign_overrides=campaign_overrides,
+            surrogate_overrides=surrogate_overrides,
+        )
+        if job is not None:
             say(f"pool: {len(job.pool)} molecules from {library.name}" + (" after triage" * triage))
         return run_campaign_job(settings, store, job=job, campaign_id=campaign_id, on_event=say)
     finally:

@@ -272,6 +272,16 @@ def prepare_job(
     )
 
 
+def new_job_unless_stored(
+    settings: Settings, store: Store, campaign_id: str | None, **prepare: Any
+) -> CampaignJob | None:
+    """``None`` when ``campaign_id`` is a stored campaign (``run_campaign_job`` resumes it as
+    it was started, without triaging again), else :func:`prepare_job` with ``prepare``."""
+    if campaign_id is not None and store.get_campaign(campaign_id) is not None:
+        return None
+    return prepare_job(settings, store, **prepare)
+
+
 def resolve_job(
     store: Store, campaign_id: str | None, job: CampaignJob | None
 ) -> tuple[str, CampaignJob]:
