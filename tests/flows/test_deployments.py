@@ -90,6 +90,29 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         _stop(server)
 
 
+def _inbox_with_a_library(tmp_path: Path) -> tuple[Path, Path]:
+    """An inbox holding a settled two-line library, and a qdp.toml with its store in tmp."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "new.smi").write_text("CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen\nnot_smiles bad\n")
+    os.utime(inbox / "new.smi", (time.time() - 60, time.time() - 60))
+    config = tmp_path / "qdp.toml"
+    config.write_text(
+        f'home = "{tmp_path / ".qdp"}"\n[triage]\nsolubility_filter = false\n'
+        "toxicity_filter = false\n"
+    )
+    return inbox, config
+
+
+def _assert_inbox_triaged(tmp_path: Path, inbox: Path) -> None:
+    """The library moved to processed/ and its valid molecule is stored as passed."""
+    assert (inbox / "processed" / "new.smi").is_file()
+    store = Store.open(f"sqlite:///{tmp_path / '.qdp' / 'qdp.db'}")
+    [outcome] = store.triage_results_for("HEFNNWSXXWATRW-UHFFFAOYSA-N")
+    assert outcome.passed
+    store.close()
+
+
 def _prefect(env: dict[str, str], *args: str, timeout: int = 300) -> str:
     prefect = str(Path(sys.executable).with_name("prefect"))
     result = subprocess.run(
@@ -114,15 +137,7 @@ def test_deploy_all_then_a_process_worker_runs_a_deployment(
     for d in by_name.values():
         assert d["work_pool_name"] == "qdp" and "qdp" in d["tags"] and d["version"]
     assert "params" in by_name["nightly-campaign-round"]["parameter_openapi_schema"]["properties"]
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    (inbox / "new.smi").write_text("CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen\nnot_smiles bad\n")
-    os.utime(inbox / "new.smi", (time.time() - 60, time.time() - 60))
-    config = tmp_path / "qdp.toml"
-    config.write_text(
-        f'home = "{tmp_path / ".qdp"}"\n[triage]\nsolubility_filter = false\n'
-        "toxicity_filter = false\n"
-    )
+    inbox, config = _inbox_with_a_library(tmp_path)
     params = f'{{"inbox": "{inbox}", "settings_ref": {{"config": "{config}"}}}}'
     _prefect(env, "deployment", "run", "inbox-triage/inbox-triage", "--params", params)
     _prefect(env, "worker", "start", "--pool", "qdp", "--run-once", timeout=400)
@@ -131,11 +146,7 @@ def test_deploy_all_then_a_process_worker_runs_a_deployment(
         json={"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 10},
     ).json()
     assert any(r["deployment_id"] == by_name["inbox-triage"]["id"] for r in runs), runs
-    assert (inbox / "processed" / "new.smi").is_file()
-    store = Store.open(f"sqlite:///{tmp_path / '.qdp' / 'qdp.db'}")
-    [outcome] = store.triage_results_for("HEFNNWSXXWATRW-UHFFFAOYSA-N")
-    assert outcome.passed
-    store.close()
+    _assert_inbox_triaged(tmp_path, inbox)
 
 
 def test_prefect_yaml_defines_the_three_schedules() -> None:
@@ -155,15 +166,7 @@ def test_scheduled_inbox_triage_runs_and_stores(
     tmp_path: Path, prefect_server: tuple[str, dict[str, str]]
 ) -> None:
     api, env = prefect_server
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    (inbox / "new.smi").write_text("CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen\nnot_smiles bad\n")
-    os.utime(inbox / "new.smi", (time.time() - 60, time.time() - 60))
-    config = tmp_path / "qdp.toml"
-    config.write_text(
-        f'home = "{tmp_path / ".qdp"}"\n[triage]\nsolubility_filter = false\n'
-        "toxicity_filter = false\n"
-    )
+    inbox, config = _inbox_with_a_library(tmp_path)
     deployments = tmp_path / "prefect.yaml"
     deployments.write_text(f"""
 deployments:
@@ -195,8 +198,4 @@ deployments:
         assert completed, (tmp_path / "serve.log").read_text()[-3000:]
     finally:
         _stop(served)
-    assert (inbox / "processed" / "new.smi").is_file()
-    store = Store.open(f"sqlite:///{tmp_path / '.qdp' / 'qdp.db'}")
-    [outcome] = store.triage_results_for("HEFNNWSXXWATRW-UHFFFAOYSA-N")
-    assert outcome.passed
-    store.close()
+    _assert_inbox_triaged(tmp_path, inbox)
