@@ -110,6 +110,12 @@ class Settings(BaseSettings):
     )
     api_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    progress_interval_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="at most one progress log line per job this often, s (always one at the "
+        "end; 0: a line per step); logs, pipes and Prefect runs, not terminals",
+    )
     triage: TriageSettings = TriageSettings()
     gnn_training: GNNTrainingSettings = GNNTrainingSettings()
     quantum: QuantumSettings = QuantumSettings()
