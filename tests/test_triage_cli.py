@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from test_cli import run_qdp
@@ -72,3 +73,26 @@ def test_triage_missing_file_exits_2(tmp_path: Path) -> None:
     result = run_qdp("triage", "absent.smi", cwd=tmp_path)
     assert result.returncode == 2
     assert "absent.smi" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_triage_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    library = tmp_path / "library.smi"
+    library.write_text(LIBRARY)
+    env = {
+        "QDP_PROGRESS_INTERVAL_SECONDS": "0",  # a line per chunk
+        "QDP_TRIAGE__CHUNK_SIZE": "2",
+        "QDP_TRIAGE__N_WORKERS": "1",
+        "QDP_TRIAGE__SOLUBILITY_FILTER": "false",
+        "QDP_TRIAGE__TOXICITY_FILTER": "false",
+    }
+    result = run_qdp("triage", str(library), "--json", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["n_input"] == 5  # stdout stays one JSON document
+    lines = [ln for ln in result.stderr.splitlines() if "triage: " in ln]
+    # 5 molecule lines (the comment and the blank line are not counted) in chunks of 2 lines
+    pattern = r"triage: (\d+)/5 mol \(\d+%\) [\d.,]+ mol/(s|min)"
+    counts = [re.search(pattern, ln) for ln in lines]
+    assert all(counts), lines
+    assert [int(m.group(1)) for m in counts if m] == [1, 3, 5, 5, 5]  # the last: the end
+    assert "ETA" in lines[0] and lines[-1].endswith(tuple(f"done in {n} s" for n in range(60)))
+    assert "(100%)" in lines[-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
@@ -11,11 +10,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from molecules.errors import ReadStoppedError
-from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.cli.common import (
+    ConfigOption,
+    JsonOption,
+    print_json,
+    progress_sink,
+    settings_from,
+)
 from pipeline.errors import InputFileError
 from pipeline.store import open_store
 
@@ -52,8 +56,6 @@ def triage(
         raise InputFileError(f"--out {out}: folder {out.parent} does not exist")
     settings = settings_from(config)
     store = open_store(settings)
-    console = Console(stderr=True)
-    show_progress = sys.stderr.isatty() and not as_json
     warheads: Counter[str] = Counter()  # warhead class of the first warhead of passed molecules
     stopped: ReadStoppedError | None = None
 
@@ -63,24 +65,7 @@ def triage(
         )
 
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=not show_progress,
-        ) as bar:
-            task = bar.add_task("triage: starting")
-
-            def progress(summary):  # type: ignore[no-untyped-def]
-                bar.update(
-                    task,
-                    description=(
-                        f"triage: {summary.n_input:,} read, {summary.n_passed:,} passed, "
-                        f"{summary.molecules_per_second:,.0f} mol/s"
-                    ),
-                )
-
+        with progress_sink(settings, as_json=as_json) as progress:
             try:
                 summary = run_triage(
                     file,

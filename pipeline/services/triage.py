@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import csv
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from molecules.errors import InputFileError, ReadStoppedError
 from molecules.executors import Executor
+from molecules.io import detect_format, open_text
 from molecules.results import MoleculeResult, TriageChunk, TriageSummary
 from molecules.triage import triage_library
 from pipeline.config import Settings
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress
 from pipeline.services.filters import load_filter_predictor
 from pipeline.services.shipped_filters import register_shipped_filters
 from pipeline.store import Store, content_hash
-
-ProgressCallback = Callable[[TriageSummary], None]
 
 
 def triage_settings_hash(
@@ -140,6 +142,22 @@ def _passed_row(result: MoleculeResult) -> list[Any]:
     ]
 
 
+def estimate_records(path: Path) -> int | None:
+    """About how many molecule records ``path`` holds, from one quick pass over its lines
+    (gzip included): non-blank, non-comment lines of a SMILES file, those after the header of
+    a CSV, ``$$$$`` lines of an SDF. None when the file cannot be read (the reader reports it).
+    """
+    try:
+        fmt = detect_format(Path(path))
+        with open_text(Path(path)) as handle:
+            if fmt == "sdf":
+                return sum(line.startswith("$$$$") for line in handle)
+            kept = sum(1 for line in handle if line.strip() and not line.lstrip().startswith("#"))
+    except (InputFileError, OSError, EOFError, zlib.error):
+        return None
+    return max(0, kept - 1) if fmt == "csv" else kept
+
+
 def run_triage(
     path: Path,
     settings: Settings,
@@ -148,7 +166,7 @@ def run_triage(
     all_reasons: bool = False,
     out_csv: Path | None = None,
     smiles_column: str | None = None,
-    progress: ProgressCallback | None = None,
+    progress: ProgressSink | None = None,
     on_chunk: Callable[[TriageChunk], None] | None = None,
     with_conformers: bool = False,
     executor: Executor | None = None,
@@ -162,7 +180,8 @@ def run_triage(
     ``out_csv`` receives the passed molecules and :func:`rejects_csv_path` beside it the
     entries that gave no molecule (also stored, table ``triage_rejects``); ``on_chunk`` sees
     every stored chunk (e.g. to collect the passed SMILES as a campaign pool); ``executor``
-    runs the chunks (default: ``triage.n_workers`` processes; the flows pass Prefect tasks).
+    runs the chunks (default: ``triage.n_workers`` processes; the flows pass Prefect tasks);
+    ``progress`` sees a tracker of the molecules read against :func:`estimate_records`.
 
     Returns:
         The run's summary (counts, reasons, throughput).
@@ -188,6 +207,13 @@ def run_triage(
         rejects.writerow(["source", "line", "input_text", "reason"])
     source = Path(path).name
     summary: TriageSummary | None = None
+    show = progress or no_progress
+    tracker = ProgressTracker("triage", "mol", estimate_records(path) if progress else None)
+
+    def step(running: TriageSummary) -> None:
+        tracker.update(running.n_input)
+        show(tracker)
+
     try:
         for chunk in triage_library(
             path,
@@ -196,7 +222,7 @@ def run_triage(
             gnn=gnn,
             with_conformers=with_conformers,
             smiles_column=smiles_column,
-            progress=progress,
+            progress=step,
             executor=executor,
         ):
             store_chunk(store, chunk, settings_hash, source=source)
@@ -209,9 +235,15 @@ def run_triage(
             if on_chunk:
                 on_chunk(chunk)
             summary = chunk.summary
+    except ReadStoppedError:
+        tracker.finish(complete=False)  # the line of what was read before the fault
+        show(tracker)
+        raise
     finally:
         for opened in (handle, rejects_handle):
             if opened:
                 opened.close()
     assert summary is not None, "triage_library yields at least one chunk"
+    tracker.finish()
+    show(tracker)
     return summary
