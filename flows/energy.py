@@ -19,6 +19,7 @@ from flows.hooks import notify_failure
 from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
+from pipeline.progress import LogProgress
 from pipeline.services.energies import compute_energies
 from pipeline.store import content_hash
 
@@ -38,7 +39,13 @@ def energy_flow(
         retries=2,
         timeout_seconds=task_timeout(settings.flows),
     )
-    results = compute_energies(smiles, settings, properties=properties, executor=executor)
+    results = compute_energies(
+        smiles,
+        settings,
+        properties=properties,
+        executor=executor,
+        progress=LogProgress(settings.progress_interval_seconds),
+    )
     rows = [
         {
             "SMILES": r["smiles"],

@@ -3,7 +3,8 @@
 Each chunk of ``triage.chunk_size`` records is one task (a task costs milliseconds, a chunk
 seconds), at most two per worker in flight; the driver validates the settings first, counts
 skipped lines, marks duplicates in input order and stores every chunk as it finishes —
-exactly what ``qdp triage`` does, because it is the same code.
+exactly what ``qdp triage`` does, because it is the same code. Progress (molecules read of
+the file's count, rate, ETA) goes to the run logs every ``progress_interval_seconds``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
 from flows.artifacts import artifact_key
@@ -21,6 +22,7 @@ from flows.hooks import notify_failure
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
 from molecules.results import TriageChunk
+from pipeline.progress import LogProgress
 from pipeline.services.triage import run_triage
 from pipeline.store import content_hash, open_store
 
@@ -34,15 +36,12 @@ def triage_flow(
 ) -> dict[str, Any]:
     """Triage ``library`` (SMILES/CSV/SDF, optionally .gz) into the store; returns the summary
     (with ``passed_smiles``, the distinct passed molecules, when ``collect_passed``)."""
-    logger = get_run_logger()
     settings = (settings_ref or SettingsRef()).load()
     passed: dict[str, None] = {}
 
     def on_chunk(chunk: TriageChunk) -> None:
         if collect_passed:
             passed.update((r.smiles, None) for r in chunk.results if r.passed and r.smiles)
-        s = chunk.summary
-        logger.info("triage: %d read, %d passed", s.n_input, s.n_passed)
 
     executor = PrefectExecutor(
         "triage-chunk",
@@ -59,6 +58,7 @@ def triage_flow(
                 all_reasons=all_reasons,
                 on_chunk=on_chunk,
                 executor=executor,
+                progress=LogProgress(settings.progress_interval_seconds),
             )
         )
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -10,12 +9,18 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.cli.common import (
+    ConfigOption,
+    JsonOption,
+    print_json,
+    progress_sink,
+    settings_from,
+)
 from pipeline.cli.device_tables import print_device_tables
 from pipeline.errors import SettingsError
+from pipeline.progress import ProgressTracker
 from pipeline.quantum.measurement.backend import check_backend
 from pipeline.quantum.settings import QuantumSettings
 from pipeline.store import open_store
@@ -161,21 +166,19 @@ def energy(
         else:
             assert sdf is not None
             request = energies.request_for_sdf(sdf, **spin)
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            disable=as_json or not sys.stderr.isatty(),
-            transient=True,
-        ) as bar:
-            bar.add_task(
-                f"SCF and VQE, CAS({quantum.active_electrons},{quantum.active_orbitals}) in "
-                f"{quantum.basis} (Ctrl-C stops)"
-            )
+        label = (
+            f"SCF and VQE, CAS({quantum.active_electrons},{quantum.active_orbitals}) in "
+            f"{quantum.basis}"
+        )
+        tracker = ProgressTracker(label, "mol", 1)
+        with progress_sink(settings, as_json=as_json) as progress:
+            progress(tracker)
             result = energies.get_or_compute_energy(
                 store, request, quantum, properties=properties, recompute=recompute
             )
+            tracker.advance()
+            tracker.finish()
+            progress(tracker)
     finally:
         store.close()
     if as_json:

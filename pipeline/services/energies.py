@@ -28,6 +28,7 @@ from molecules.executors import Executor, SerialExecutor
 from molecules.settings import TriageSettings
 from molecules.standardize import identify_mol, parse_smiles
 from pipeline.errors import InputFileError, QdpError
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress
 from pipeline.quantum.calculation import compute_energy
 from pipeline.quantum.errors import GeometryError, InputRejectedError
 from pipeline.quantum.geometry import MoleculeInput, complete_hydrogens
@@ -346,11 +347,22 @@ def compute_energies(
     *,
     properties: bool = True,
     executor: Executor | None = None,
+    progress: ProgressSink | None = None,
 ) -> list[dict[str, Any]]:
     """The energy-batch driver: :func:`energy_for_smiles` for each SMILES, in input order
-    (``executor`` runs the calls: this process by default, Prefect tasks in the flows)."""
+    (``executor`` runs the calls: this process by default, Prefect tasks in the flows;
+    ``progress`` sees a tracker of the molecules done)."""
     call = partial(energy_for_smiles, settings=settings, properties=properties)
-    return list((executor or SerialExecutor()).map(call, smiles))
+    show = progress or no_progress
+    tracker = ProgressTracker("energies", "mol", len(smiles))
+    results = []
+    for result in (executor or SerialExecutor()).map(call, smiles):
+        results.append(result)
+        tracker.advance()
+        show(tracker)
+    tracker.finish()
+    show(tracker)
+    return results
 
 
 def stored_energies_for(store: Store, smiles: list[str], settings: Any) -> list[dict[str, Any]]:
