@@ -25,6 +25,7 @@ from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit
 from flows.runners import make_task_runner, task_timeout
 from flows.settings_param import SettingsRef
 from pipeline.paths import data_file
+from pipeline.progress import LogProgress
 from pipeline.services.campaigns import (
     CampaignJob,
     campaign_report,
@@ -105,6 +106,7 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
     if quantum:
         ensure_concurrency_limit(QUANTUM_LIMIT, settings.flows.quantum_concurrency)
     timeout = task_timeout(settings.flows)
+    progress = LogProgress(settings.progress_interval_seconds)  # triage, then the oracle calls
     store = open_store(settings)
     try:
         triage = PrefectExecutor(
@@ -120,6 +122,7 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
             campaign_overrides=params.campaign,
             surrogate_overrides=params.surrogate,
             executor=triage,
+            progress=progress,
         )
         oracle_calls = PrefectExecutor(
             "oracle",
@@ -138,6 +141,7 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
             on_round=publish_round,
             max_new_rounds=params.max_new_rounds,
             provenance={"prefect_flow_run": f"{flow_run.name} ({flow_run.id})"},
+            progress=progress,
         )
     finally:
         store.close()

@@ -58,6 +58,8 @@ def test_campaign_cli_json_contract_and_predict(tmp_path: Path) -> None:
     n_init = round(report["pool_size"] * 0.10)  # --init-size 10%
     assert [len(r["selected"]) for r in report["rounds"]] == [n_init, 5, 5, 5]
     assert len(report["evaluated"]) == n_init + 15  # >= 20: enough held-out values to judge
+    calls = n_init + 15  # planned (init + batch x rounds) = made: the final progress line
+    assert f"campaign: {calls}/{calls} calls (100%)" in result.stderr, result.stderr
     assert len({e["smiles"] for e in report["evaluated"]}) == n_init + 15
     truth = lookup_oracle_from_csv(ESOL, COLUMN)
     for e in report["evaluated"]:  # the lookup oracle returned the file's values

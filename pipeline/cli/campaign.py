@@ -16,9 +16,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.cli.common import (
+    ConfigOption,
+    JsonOption,
+    print_json,
+    progress_sink,
+    settings_from,
+)
 from pipeline.cli.plugins import load_entry_point
 from pipeline.config import Settings
+from pipeline.progress import ProgressSink
 from pipeline.store import open_store
 
 
@@ -33,8 +40,10 @@ def execute_campaign(
     campaign_overrides: dict[str, Any],
     surrogate_overrides: dict[str, Any],
     say: Any,
+    progress: ProgressSink | None = None,
 ) -> dict[str, Any]:
-    """Run or resume the campaign with the engine of ``settings.flows.engine``."""
+    """Run or resume the campaign with the engine of ``settings.flows.engine``; ``progress``
+    shows the triage and the oracle calls here (the Prefect flow logs its own)."""
     if settings.flows.engine == "prefect":
         run_flow = load_entry_point("qdp.flows", "campaign")
         return run_flow(
@@ -59,10 +68,13 @@ def execute_campaign(
             triage=triage,
             campaign_overrides=campaign_overrides,
             surrogate_overrides=surrogate_overrides,
+            progress=progress,
         )
         if job is not None:
             say(f"pool: {len(job.pool)} molecules from {library.name}" + (" after triage" * triage))
-        return run_campaign_job(settings, store, job=job, campaign_id=campaign_id, on_event=say)
+        return run_campaign_job(
+            settings, store, job=job, campaign_id=campaign_id, on_event=say, progress=progress
+        )
     finally:
         store.close()
 
@@ -131,27 +143,29 @@ def campaign(
                 raise CampaignNotFoundError(f"no campaign {resume!r} in the store")
         finally:
             store.close()
-    report = execute_campaign(
-        settings,
-        config,
-        campaign_id=resume or campaign_id,
-        library=library or data_file("demo_library.smi"),
-        oracle=oracle,
-        triage=not no_triage,
-        campaign_overrides={
-            "target": target,
-            "maximize": maximize,
-            "acquisition": acquisition,
-            "rounds": rounds,
-            "budget": budget,
-            "seed": seed,
-            "init_size": init_size,
-            "batch_size": batch_size,
-            "target_window": _window(target_window),
-        },
-        surrogate_overrides={"kind": surrogate} if surrogate else {},
-        say=say,
-    )
+    with progress_sink(settings, as_json=as_json) as progress:
+        report = execute_campaign(
+            settings,
+            config,
+            campaign_id=resume or campaign_id,
+            library=library or data_file("demo_library.smi"),
+            oracle=oracle,
+            triage=not no_triage,
+            campaign_overrides={
+                "target": target,
+                "maximize": maximize,
+                "acquisition": acquisition,
+                "rounds": rounds,
+                "budget": budget,
+                "seed": seed,
+                "init_size": init_size,
+                "batch_size": batch_size,
+                "target_window": _window(target_window),
+            },
+            surrogate_overrides={"kind": surrogate} if surrogate else {},
+            say=say,
+            progress=progress,
+        )
     if as_json:
         print_json(report)
         return

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.cli.common import ConfigOption, settings_from
+from pipeline.cli.common import ConfigOption, progress_sink, settings_from
 
 DEMO_CAMPAIGN = "demo"
 DEMO_ORACLE = "reactivity"
@@ -49,17 +49,19 @@ def demo(
         f"{settings.campaign.acquisition} acquisition; engine {settings.flows.engine}; store "
         f"{escape(settings.resolved_database_url)}"
     )
-    report = execute_campaign(
-        settings,
-        config,
-        campaign_id=DEMO_CAMPAIGN,
-        library=library,
-        oracle=DEMO_ORACLE,
-        triage=True,
-        campaign_overrides={},
-        surrogate_overrides={},
-        say=lambda m: console.print(escape(m)),
-    )
+    with progress_sink(settings) as progress:
+        report = execute_campaign(
+            settings,
+            config,
+            campaign_id=DEMO_CAMPAIGN,
+            library=library,
+            oracle=DEMO_ORACLE,
+            triage=True,
+            campaign_overrides={},
+            surrogate_overrides={},
+            say=lambda m: console.print(escape(m)),
+            progress=progress,
+        )
     store = open_store(settings)
     try:
         inputs = campaign_report_inputs(store, report, settings)

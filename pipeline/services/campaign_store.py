@@ -16,6 +16,7 @@ class SqlCampaignStore:
 
     ``job_settings`` (library, oracle, pool, …) are written once when the campaign is first
     seen, so ``qdp campaign --resume ID`` can rebuild everything from the id alone.
+    ``on_evaluation`` sees the state after every stored oracle result (e.g. for progress).
     """
 
     def __init__(
@@ -23,10 +24,12 @@ class SqlCampaignStore:
         store: Store,
         job_settings: Mapping[str, Any],
         on_event: Callable[[str], None] | None = None,
+        on_evaluation: Callable[[CampaignState], None] | None = None,
     ) -> None:
         self.store = store
         self.job_settings = dict(job_settings)
         self.on_event = on_event or (lambda _message: None)
+        self.on_evaluation = on_evaluation or (lambda _state: None)
 
     def load_state(self, campaign_id: str) -> CampaignState | None:
         campaign = self.store.get_campaign(campaign_id)
@@ -75,6 +78,7 @@ class SqlCampaignStore:
             else f"failed: {evaluation.error}"
         )
         self.on_event(f"  oracle {evaluation.smiles}: {outcome}")
+        self.on_evaluation(state)
 
     def record_finish(self, state: CampaignState) -> None:
         self._save(state)

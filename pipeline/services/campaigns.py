@@ -26,6 +26,7 @@ from molecules.executors import Executor, is_process_alive
 from molecules.io import read_library
 from pipeline.config import Settings
 from pipeline.errors import QdpError, SettingsError
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress
 from pipeline.services.campaign_store import SqlCampaignStore
 from pipeline.services.oracles import OracleRef, canonical_smiles, parse_oracle_spec
 from pipeline.services.surrogate_models import held_out_metrics, train_and_register
@@ -136,16 +137,17 @@ def build_pool(
     *,
     triage: bool,
     executor: Executor | None = None,
+    progress: ProgressSink | None = None,
 ) -> list[str]:
     """Distinct standardized SMILES of the library: those passing triage (stored, run by
-    ``executor``), or all valid ones."""
+    ``executor``, shown to ``progress``), or all valid ones."""
     pool: dict[str, None] = {}
     if triage:
 
         def collect(chunk) -> None:  # type: ignore[no-untyped-def]
             pool.update((r.smiles, None) for r in chunk.results if r.passed and r.smiles)
 
-        run_triage(library, settings, store, on_chunk=collect, executor=executor)
+        run_triage(library, settings, store, on_chunk=collect, executor=executor, progress=progress)
     else:
         for record in read_library(library):
             smiles = canonical_smiles(record.text) if record.kind == "smiles" else None
@@ -236,9 +238,10 @@ def prepare_job(
     campaign_overrides: dict[str, Any] | None = None,
     surrogate_overrides: dict[str, Any] | None = None,
     executor: Executor | None = None,
+    progress: ProgressSink | None = None,
 ) -> CampaignJob:
-    """A new campaign's job: the pool (triaged by ``executor`` and stored, unless
-    ``triage`` is false) and the settings with the given overrides applied.
+    """A new campaign's job: the pool (triaged by ``executor`` and stored, with ``progress``,
+    unless ``triage`` is false) and the settings with the given overrides applied.
 
     ``init_size`` and ``batch_size`` overrides may be ``"N"`` or ``"P%"`` of the pool.
 
@@ -247,7 +250,7 @@ def prepare_job(
         QdpError: no molecule of the library is left for the pool.
     """
     parse_oracle_spec(oracle)  # a bad oracle name fails before any triage work
-    pool = build_pool(library, settings, store, triage=triage, executor=executor)
+    pool = build_pool(library, settings, store, triage=triage, executor=executor, progress=progress)
     overrides = {k: v for k, v in (campaign_overrides or {}).items() if v is not None}
     for name in ("init_size", "batch_size"):
         if isinstance(overrides.get(name), str):
@@ -282,6 +285,15 @@ def new_job_unless_stored(
     return prepare_job(settings, store, **prepare)
 
 
+def planned_calls(campaign: CampaignSettings, pool_size: int) -> int:
+    """Oracle calls a campaign makes if it runs all its rounds: the initial batch and
+    ``rounds`` batches, at most ``budget`` and the pool (convergence may stop it sooner)."""
+    planned = campaign.init_size + campaign.batch_size * campaign.rounds
+    if campaign.budget is not None:
+        planned = min(planned, campaign.budget)
+    return min(planned, pool_size)
+
+
 def resolve_job(
     store: Store, campaign_id: str | None, job: CampaignJob | None
 ) -> tuple[str, CampaignJob]:
@@ -314,6 +326,7 @@ def run_campaign_job(
     on_round: Callable[[CampaignState, CampaignJob], None] | None = None,
     max_new_rounds: int | None = None,
     provenance: dict[str, Any] | None = None,
+    progress: ProgressSink | None = None,
 ) -> dict[str, Any]:
     """Run a new campaign (``job``) or resume a stored one (``campaign_id``); returns the
     ``qdp campaign --json`` report, whose ``report`` is the HTML report written for it.
@@ -330,6 +343,8 @@ def run_campaign_job(
         on_round: called with the state and job after each batch's results are in.
         max_new_rounds: choose at most this many new batches in this call (scheduled runs).
         provenance: shown in the HTML report besides settings and versions (e.g. flow run).
+        progress: sees a tracker of the oracle calls against :func:`planned_calls` (a
+            resumed campaign starts at the calls already stored).
     """
     store.check_integrity()  # a damaged store fails here, in one line, not at a resume
     campaign_id, job = resolve_job(store, campaign_id, job)
@@ -340,7 +355,20 @@ def run_campaign_job(
         if oracle_factory
         else OracleRef(job.oracle, job.campaign.target, settings)
     )
-    persistence = SqlCampaignStore(store, job.to_dict(), on_event)
+    show = progress or no_progress
+    before = SqlCampaignStore(store, job.to_dict()).load_state(campaign_id)
+    tracker = ProgressTracker(
+        "campaign",
+        "calls",
+        planned_calls(job.campaign, len(job.pool)),
+        start_count=len(before.evaluations) if before is not None else 0,
+    )
+
+    def step(running: CampaignState) -> None:
+        tracker.update(len(running.evaluations))
+        show(tracker)
+
+    persistence = SqlCampaignStore(store, job.to_dict(), on_event, on_evaluation=step)
     with campaign_lease(store, campaign_id):
         state = run_campaign(
             campaign_id,
@@ -353,6 +381,8 @@ def run_campaign_job(
             on_round=None if on_round is None else (lambda st: on_round(st, job)),
             max_new_rounds=max_new_rounds,
         )
+        tracker.finish(complete=state.status == "finished")
+        show(tracker)
         model_version = register_final_model(state, job, settings, store)
     report = campaign_report(state, job, model_version)
     from pipeline.services.campaign_reports import write_report
