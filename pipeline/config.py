@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default sqlite:///<home>/qdp.db"
     )
+    models_dir: Path = Field(
+        default_factory=lambda data: data["home"] / "models",
+        description="trained model weights (default <home>/models); the store keeps a copy "
+        "of each, so a shared folder is optional: point every machine at one to skip "
+        "unpacking them from the store",
+    )
     api_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     progress_interval_seconds: float = Field(
@@ -150,13 +156,12 @@ class Settings(BaseSettings):
         worker in another directory (a Prefect process, a Dask worker) reads and writes the
         very store and model folder of the process that loaded them."""
         return self.model_copy(
-            update={"home": self.home.resolve(), "database_url": self.resolved_database_url}
+            update={
+                "home": self.home.resolve(),
+                "database_url": self.resolved_database_url,
+                "models_dir": self.models_dir.resolve(),
+            }
         )
-
-    @property
-    def models_dir(self) -> Path:
-        """Directory of trained model weights."""
-        return self.home / "models"
 
     @property
     def reports_dir(self) -> Path:

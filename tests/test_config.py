@@ -77,3 +77,18 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(Exception, match="frozen"):
         settings.home = Path("/elsewhere")  # type: ignore[misc]
+
+
+def test_models_dir_defaults_under_home_and_can_be_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Settings(home=Path("h")).models_dir == Path("h/models")
+    config = tmp_path / "qdp.toml"
+    config.write_text('models_dir = "shared/models"\n')
+    assert load_settings(config).models_dir == Path("shared/models")
+    monkeypatch.setenv("QDP_MODELS_DIR", "/mnt/qdp-models")
+    assert load_settings(config).models_dir == Path("/mnt/qdp-models")  # environment wins
+    monkeypatch.delenv("QDP_MODELS_DIR")
+    monkeypatch.chdir(tmp_path)
+    pinned = Settings(home=Path("h"), models_dir=Path("m")).pinned()
+    assert pinned.models_dir == tmp_path / "m" and pinned.home == tmp_path / "h"
