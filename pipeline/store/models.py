@@ -11,7 +11,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -119,6 +129,26 @@ class SurrogateModel(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ModelWeights(Base):
+    """The weights of one model version, so every machine on the store can load them.
+
+    ``archive`` is a deterministic gzipped tar of the model's weight directory (sorted names,
+    zero mtimes and owners: the same directory gives the same bytes); ``sha256`` is that
+    directory's :func:`pipeline.services.model_files.directory_sha256`, equal to the model's
+    ``sha256``; ``size_bytes`` is the archive's length in bytes.
+    """
+
+    __tablename__ = "model_weights"
+
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("surrogate_models.id", ondelete="CASCADE"), primary_key=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    archive: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

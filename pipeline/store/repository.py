@@ -28,6 +28,7 @@ from pipeline.store.models import (
     CampaignEvaluation,
     CampaignLease,
     CampaignRound,
+    ModelWeights,
     Molecule,
     Prediction,
     QuantumCalculation,
@@ -398,11 +399,13 @@ class Store:
 
     # -- models and predictions ----------------------------------------------------------
 
-    def add_model(self, row: Row) -> SurrogateModel:
+    def add_model(self, row: Row, archive: bytes | None = None) -> SurrogateModel:
         """Register a trained model version; the same ``model_key`` returns the existing one.
 
         ``row`` holds the :class:`SurrogateModel` columns except ``id``; ``model_key``
         defaults to the content hash of kind, target, training set, hyperparameters and seed.
+        ``archive`` (the weight directory as :class:`ModelWeights` keeps it) is stored in the
+        same transaction, under the row's ``sha256``; a version that has one keeps it.
         """
         row = dict(row)
         row.setdefault(
@@ -418,12 +421,36 @@ class Store:
                 ]
             ),
         )
-        self._upsert(
-            SurrogateModel.__table__, [_with_created(row, SurrogateModel)], ["model_key"], []
-        )
+        table = SurrogateModel.__table__
+        with self._write_transaction() as connection:
+            connection.execute(
+                self._upsert_statement(table, [_with_created(row, SurrogateModel)], ["model_key"])
+            )
+            model_id = connection.execute(
+                select(table.c.id).where(table.c.model_key == row["model_key"])
+            ).scalar_one()
+            if archive is not None:
+                weights = {
+                    "model_id": model_id,
+                    "sha256": row["sha256"],
+                    "size_bytes": len(archive),
+                    "archive": archive,
+                }
+                connection.execute(
+                    self._upsert_statement(
+                        ModelWeights.__table__, [_with_created(weights, ModelWeights)], ["model_id"]
+                    )
+                )
         with self.session() as session:
-            query = select(SurrogateModel).where(SurrogateModel.model_key == row["model_key"])
-            return session.scalars(query).one()
+            model = session.get(SurrogateModel, model_id)
+            assert model is not None, "the row was written in the transaction above"
+            return model
+
+    def model_weights(self, model_id: int) -> ModelWeights | None:
+        """The stored weight archive of model version ``model_id`` (``None``: none stored,
+        e.g. a version registered before weights went into the store)."""
+        with self.session() as session:
+            return session.get(ModelWeights, model_id)
 
     def latest_model(
         self,

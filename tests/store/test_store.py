@@ -204,3 +204,55 @@ def test_campaign_lease_is_held_by_one_owner(database_url: str) -> None:
     assert store.acquire_campaign_lease("c", "host:3:c", 0.0)[0]  # expires at once
     assert store.acquire_campaign_lease("c", "host:4:d", 60)[0]  # so it can be taken
     store.close()
+
+
+def test_model_row_and_its_weights_are_written_together(database_url: str) -> None:
+    store = Store.open(database_url)
+    model = {
+        "kind": "rf",
+        "target": "logS",
+        "n_train": 10,
+        "training_set_hash": "t",
+        "seed": 0,
+        "path": "/m",
+        "sha256": "s" * 64,
+    }
+    first = store.add_model(model, archive=b"weights")
+    assert store.add_model(model, archive=b"other").id == first.id  # the first archive stays
+    weights = store.model_weights(first.id)
+    assert weights is not None
+    assert (weights.archive, weights.sha256, weights.size_bytes) == (b"weights", "s" * 64, 7)
+    assert store.model_weights(store.add_model({**model, "seed": 1}).id) is None
+    store.close()
+
+
+def test_upgrade_keeps_models_stored_before_weights_were(database_url: str, tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from pipeline.services.model_files import directory_sha256, weights_directory
+    from pipeline.store.database import alembic_config
+
+    weights = tmp_path / "old-model"
+    weights.mkdir()
+    (weights / "model.json").write_text("{}")
+    engine = create_store_engine(database_url)
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0003")
+        connection.execute(
+            text(
+                "INSERT INTO surrogate_models (model_key, kind, target, n_train,"
+                " training_set_hash, hyperparameters, seed, metrics, path, sha256, created_at)"
+                " VALUES ('k', 'rf', 'logS', 3, 't', '{}', 0, '{}', :path, :sha, :now)"
+            ),
+            {"path": str(weights), "sha": directory_sha256(weights), "now": "2026-01-01 00:00:00"},
+        )
+        connection.commit()
+    engine.dispose()
+
+    store = Store.open(database_url)
+    assert store.status().schema_revision == head_revision()
+    [old] = store.list_models()
+    assert store.model_weights(old.id) is None
+    assert weights_directory(store, old, tmp_path / "models") == weights  # from its path
+    store.close()
