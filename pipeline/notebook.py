@@ -101,7 +101,7 @@ def predict(
     settings = _settings(settings)
     store = open_store(settings)
     try:
-        registered = load_registered(store, model)
+        registered = load_registered(store, model, models_dir=settings.models_dir)
         return [asdict(p) for p in predict_smiles(registered, smiles)]
     finally:
         store.close()

@@ -204,7 +204,8 @@ def test_model_below_its_bar_is_stored_but_never_the_default(
     # the weekly retrain's case: R² = -62.6 on 2 held-out values
     store, bad = _register_rf(home, {"r2": -62.6, "rmse": 3.0, "n_test": 2})
     assert not bad.accepted and bad.record.metrics["accepted"] is False
-    assert load_registered(store, bad.record.id).record.id == bad.record.id  # asked for: yes
+    loaded = load_registered(store, bad.record.id, models_dir=home / "models")  # asked for: yes
+    assert loaded.record.id == bad.record.id
     store.close()
     code, _, err = qdp(monkeypatch, capsys, "predict", "CCO")
     assert code == 2
@@ -218,7 +219,7 @@ def test_train_filters_below_bar_exits_1(home: Path, monkeypatch, capsys) -> Non
     assert filters.filter_gate("solubility", {"test_rmse": 0.5}, 100)["accepted"] is True
     assert filters.filter_gate("toxicity", {"test_roc_auc": 0.9}, 5)["accepted"] is False
 
-    def fake_train(store, target, models_dir, training):
+    def fake_train(store, target, models_dir, training, progress=None):
         record = SimpleNamespace(
             id=7, path="/m", metrics=filters.filter_gate(target, {"test_rmse": 0.93}, 100)
         )

@@ -24,7 +24,9 @@ def test_trained_filter_is_registered_and_loaded_verified(tmp_path: Path) -> Non
     assert trained.record.metrics["test_rmse"] == trained.report.metrics["test_rmse"]
     # one epoch on 60 molecules: below the bar, so stored but never used by triage
     assert not trained.accepted and "test molecules" in trained.record.metrics["gate"]
-    assert load_filter_predictor(store, solubility=True, toxicity=False) == (None, {})
+    models = tmp_path / "models"
+    loaded = load_filter_predictor(store, solubility=True, toxicity=False, models_dir=models)
+    assert loaded == (None, {})
     record = trained.record
     columns = ("kind", "target", "n_train", "training_set_hash", "hyperparameters", "seed")
     good = store.add_model(  # the same weights registered as if they had met the bar
@@ -32,11 +34,13 @@ def test_trained_filter_is_registered_and_loaded_verified(tmp_path: Path) -> Non
         | {"metrics": {**record.metrics, "accepted": True}, "model_key": "met-the-bar"}
     )
 
-    predictor, used = load_filter_predictor(store, solubility=True, toxicity=True)
+    predictor, used = load_filter_predictor(
+        store, solubility=True, toxicity=True, models_dir=models
+    )
     assert used == {"solubility": good.id}  # no toxicity model trained: skipped
     assert predictor is not None and predictor.toxicity_dir is None
 
     (Path(trained.record.path) / "model.json").write_text("{}")  # tampered after training
     with pytest.raises(ModelIntegrityError, match="modified"):
-        load_filter_predictor(store, solubility=True, toxicity=False)
+        load_filter_predictor(store, solubility=True, toxicity=False, models_dir=models)
     store.close()

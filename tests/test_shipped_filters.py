@@ -30,6 +30,8 @@ def test_triage_uses_the_shipped_filters(tmp_path: Path) -> None:
         record = store.latest_model("gnn-filter", target, accepted_only=True)
         assert record is not None and record.sha256 == index[target]["sha256"]
         assert record.metrics["accepted"] is True
+        weights = store.model_weights(record.id)  # kept in the store for other machines
+        assert weights is not None and weights.sha256 == record.sha256
     [outcome] = store.triage_results_for("HEFNNWSXXWATRW-UHFFFAOYSA-N")
     assert -8.0 < outcome.descriptors["log_solubility"] < 0.0  # ibuprofen: measured -3.97
     assert "tox:SR-MMP" in outcome.descriptors

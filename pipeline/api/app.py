@@ -14,6 +14,7 @@ import gc
 import secrets
 import threading
 import time
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
@@ -69,7 +70,8 @@ class _ModelCache:
 
     NEWEST_TTL_SECONDS = 5.0
 
-    def __init__(self) -> None:
+    def __init__(self, models_dir: Path) -> None:
+        self._models_dir = models_dir
         self._models: dict[int, RegisteredSurrogate] = {}
         self._lock = threading.Lock()
         self._newest: tuple[float, int] | None = None
@@ -90,7 +92,7 @@ class _ModelCache:
             version = self._newest_version(store)
         with self._lock:
             if version not in self._models:
-                self._models[version] = load_registered(store, version)
+                self._models[version] = load_registered(store, version, models_dir=self._models_dir)
                 freeze_long_lived_objects()
             return self._models[version]
 
@@ -104,7 +106,7 @@ def create_app(settings: Settings) -> FastAPI:
         default_response_class=SafeJSONResponse,
     )
     store = open_store(settings)
-    cache = _ModelCache()
+    cache = _ModelCache(settings.models_dir)
     token = settings.api_token.get_secret_value() if settings.api_token else None
 
     def authorize(

@@ -42,7 +42,7 @@ def predict(
     settings = settings_from(config)
     store = open_store(settings)
     try:
-        surrogate = load_registered(store, model)
+        surrogate = load_registered(store, model, models_dir=settings.models_dir)
     finally:
         store.close()
     items = predict_smiles(

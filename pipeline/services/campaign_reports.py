@@ -120,14 +120,16 @@ def _molblocks(store: Store, smiles: list[str]) -> dict[str, str]:
         return {m.smiles: m.conformer_molblock for m in rows if m.conformer_molblock}
 
 
-def _predictions(store: Store, model_version: int | None, smiles: list[str]) -> dict[str, Any]:
+def _predictions(
+    store: Store, model_version: int | None, smiles: list[str], models_dir: Path
+) -> dict[str, Any]:
     if model_version is None or not smiles:
         return {}
     from pipeline.services.predictions import predict_smiles
     from pipeline.services.surrogate_models import load_registered
 
     try:
-        model = load_registered(store, model_version)
+        model = load_registered(store, model_version, models_dir=models_dir)
     except QdpError:
         return {}
     return {p.smiles: p for p in predict_smiles(model, smiles) if p.mean is not None}
@@ -149,7 +151,7 @@ def campaign_report_inputs(
         details = _reactivity_details(store, smiles, settings)
         columns = REACTIVITY_COLUMNS
         label = REACTIVITY_LABELS.get(label, label)
-    predictions = _predictions(store, report["model_version"], smiles)
+    predictions = _predictions(store, report["model_version"], smiles, settings.models_dir)
     rows, checks = [], []
     for e in report["evaluated"]:
         row = {**details.get(e["smiles"], {}), **e}

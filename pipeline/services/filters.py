@@ -9,13 +9,15 @@ from pathlib import Path
 
 from molecules.gnn.predict import GNNPredictor, load_gnn_predictor
 from molecules.gnn.train import (
+    DEFAULT_EPOCHS,
     GNNTrainingSettings,
     TrainingReport,
     train_solubility_model,
     train_toxicity_model,
 )
 from pipeline.paths import data_file
-from pipeline.services.model_files import directory_sha256, verify_directory
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress
+from pipeline.services.model_files import register_model, weights_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
 from surrogates.weights import sha256_file
@@ -60,20 +62,36 @@ def filter_gate(target: str, metrics: dict, n_test: int) -> dict:
 
 
 def train_filter(
-    store: Store, target: str, models_dir: Path, training: GNNTrainingSettings | None = None
+    store: Store,
+    target: str,
+    models_dir: Path,
+    training: GNNTrainingSettings | None = None,
+    progress: ProgressSink | None = None,
 ) -> TrainedFilter:
     """Train the ``solubility`` or ``toxicity`` DMPNN filter and register it in the store.
 
-    Weights go to ``models_dir/gnn-<target>-<UTC timestamp>/``; the store keeps their path,
-    sha256, training-set hash, hyperparameters and test metrics, with ``accepted`` and
-    ``gate`` from :func:`filter_gate` (a model below its bar is stored, never used by triage).
+    Weights go to ``models_dir/gnn-<target>-<UTC timestamp>/``; the store keeps them (see
+    :func:`~pipeline.services.model_files.register_model`) with their path, sha256,
+    training-set hash, hyperparameters and test metrics, with ``accepted`` and ``gate`` from
+    :func:`filter_gate` (a model below its bar is stored, never used by triage).
     """
     training = training or GNNTrainingSettings()
     data_path = data_file(TRAINING_FILES[target])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     out_dir = models_dir / f"gnn-{target}-{stamp}"
-    report = _TRAINERS[target](data_path, out_dir, training)
-    record = store.add_model(
+    show = progress or no_progress
+    epochs = training.epochs or DEFAULT_EPOCHS[target]
+    tracker = ProgressTracker(f"{target} filter", "epochs", epochs)
+
+    def epoch_done() -> None:
+        tracker.advance()
+        show(tracker)
+
+    report = _TRAINERS[target](data_path, out_dir, training, epoch_done)
+    tracker.finish()
+    show(tracker)
+    record = register_model(
+        store,
         {
             "kind": FILTER_KIND,
             "target": target,
@@ -89,18 +107,18 @@ def train_filter(
                 "wall_seconds": report.wall_seconds,
                 **filter_gate(target, report.metrics, report.n_test),
             },
-            "path": str(out_dir.resolve()),
-            "sha256": directory_sha256(out_dir),
-        }
+        },
+        out_dir,
     )
     return TrainedFilter(record, report)
 
 
 def load_filter_predictor(
-    store: Store, *, solubility: bool, toxicity: bool
+    store: Store, *, solubility: bool, toxicity: bool, models_dir: Path
 ) -> tuple[GNNPredictor | None, dict[str, int]]:
     """The newest stored filter models that met their quality bar, hash-verified, as one
-    predictor.
+    predictor (weights from the store unpacked under ``models_dir`` when this machine lacks
+    their directory; see :func:`~pipeline.services.model_files.weights_directory`).
 
     Returns:
         The predictor (``None`` if no requested model has been trained) and the model ids
@@ -118,8 +136,7 @@ def load_filter_predictor(
                     target,
                 )
             continue
-        verify_directory(Path(record.path), record.sha256)
-        directories[target] = Path(record.path)
+        directories[target] = weights_directory(store, record, models_dir)
         used[target] = record.id
     if not used:
         return None, used

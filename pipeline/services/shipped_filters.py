@@ -5,7 +5,7 @@ call as ``qdp train-filters``) and writes their weight folders and ``shipped.jso
 row, metrics, directory sha256). With ``[triage] shipped_filters = true`` (the demo's
 setting), a store that holds no accepted model of a filter gets the shipped one: copied under
 ``models_dir``, its sha256 checked against ``shipped.json``, and registered as a model version
-like a trained one, so triage loads and verifies it the usual way.
+like a trained one (weights into the store too), so triage loads and verifies it the usual way.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline.paths import data_file
 from pipeline.services.filters import FILTER_KIND
-from pipeline.services.model_files import ModelIntegrityError, directory_sha256
+from pipeline.services.model_files import ModelIntegrityError, directory_sha256, register_model
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,8 @@ def register_shipped_filters(store: Store, models_dir: Path) -> dict[str, int]:
     """Register each shipped filter the store has no accepted model of; returns their ids.
 
     Raises:
-        ModelIntegrityError: a shipped weight folder differs from its recorded sha256.
+        ModelIntegrityError: a shipped weight folder, or its copy under ``models_dir``,
+            differs from its recorded sha256.
     """
     registered = {}
     for target, row in shipped_index().items():
@@ -51,7 +52,7 @@ def register_shipped_filters(store: Store, models_dir: Path) -> dict[str, int]:
         if not target_dir.exists():
             models_dir.mkdir(parents=True, exist_ok=True)
             shutil.copytree(source, target_dir)
-        record = store.add_model({**row, "path": str(target_dir.resolve())})
+        record = register_model(store, row, target_dir)
         registered[target] = record.id
         log.info("registered the shipped %s filter as model version %d", target, record.id)
     return registered

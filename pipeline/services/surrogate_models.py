@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.config import Settings
 from pipeline.errors import QdpError
-from pipeline.services.model_files import ModelIntegrityError, directory_sha256, verify_directory
+from pipeline.services.model_files import ModelIntegrityError, register_model, weights_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
 from surrogates.base import BaseSurrogate, load_surrogate, make_surrogate
@@ -74,12 +74,14 @@ def store_model_version(
     metrics: dict[str, Any],
     models_dir: Path,
 ) -> SurrogateModel:
-    """Save a fitted surrogate under ``models_dir`` and record it as a new model version."""
+    """Save a fitted surrogate under ``models_dir`` and record it, weights included, as a new
+    model version (:func:`~pipeline.services.model_files.register_model`)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     directory = models_dir / f"surrogate-{model.name}-{target}-{stamp}"
     model.save(directory)
     settings = model.settings
-    return store.add_model(
+    return register_model(
+        store,
         {
             "kind": model.name,
             "target": target,
@@ -88,9 +90,8 @@ def store_model_version(
             "hyperparameters": settings.model_dump(mode="json"),
             "seed": settings.seed,
             "metrics": metrics,
-            "path": str(directory.resolve()),
-            "sha256": directory_sha256(directory),
-        }
+        },
+        directory,
     )
 
 
@@ -145,13 +146,17 @@ def held_out_metrics(
     }
 
 
-def load_registered(store: Store, model_id: int | None = None) -> RegisteredSurrogate:
-    """Load surrogate version ``model_id`` (default: the newest accepted), verifying its sha256.
+def load_registered(
+    store: Store, model_id: int | None = None, *, models_dir: Path
+) -> RegisteredSurrogate:
+    """Load surrogate version ``model_id`` (default: the newest accepted), verifying its sha256
+    (weights from the store unpacked under ``models_dir`` when this machine lacks their
+    directory; see :func:`~pipeline.services.model_files.weights_directory`).
 
     Raises:
         ModelNotFoundError: no such version, or none trained (or accepted) yet.
-        ModelIntegrityError: the weights on disk differ from what was recorded, or cannot be
-            read as weights (e.g. a file holding pickled objects).
+        ModelIntegrityError: the weights are missing, differ from what was recorded, or
+            cannot be read as weights (e.g. a file holding pickled objects).
     """
     if model_id is not None and not 1 <= model_id <= 2**31 - 1:  # ids are 32-bit in the store
         raise ModelNotFoundError(f"no surrogate model version {model_id}: ids are 1 … 2³¹−1")
@@ -173,14 +178,14 @@ def load_registered(store: Store, model_id: int | None = None) -> RegisteredSurr
         raise ModelNotFoundError(
             f"no surrogate model ({wanted}) in the store; train one with `qdp campaign`"
         )
-    verify_directory(Path(record.path), record.sha256)
+    directory = weights_directory(store, record, models_dir)
     try:
-        model = load_surrogate(record.path)
+        model = load_surrogate(directory)
     except QdpError:
         raise
     except Exception as exc:  # numpy, torch, json and zip readers raise their own types
         raise ModelIntegrityError(
-            f"model version {record.id}: cannot read its weights in {record.path} "
+            f"model version {record.id}: cannot read its weights in {directory} "
             f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
         ) from None
     return RegisteredSurrogate(record, model)

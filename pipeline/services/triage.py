@@ -194,7 +194,10 @@ def run_triage(
     if triage.shipped_filters and (triage.solubility_filter or triage.toxicity_filter):
         register_shipped_filters(store, settings.models_dir)
     gnn, model_ids = load_filter_predictor(
-        store, solubility=triage.solubility_filter, toxicity=triage.toxicity_filter
+        store,
+        solubility=triage.solubility_filter,
+        toxicity=triage.toxicity_filter,
+        models_dir=settings.models_dir,
     )
     settings_hash = triage_settings_hash(settings, all_reasons=all_reasons, model_ids=model_ids)
     writer = rejects = None
