@@ -11,6 +11,7 @@ from prefect.artifacts import create_markdown_artifact
 from flows.artifacts import artifact_key
 from flows.hooks import notify_failure
 from flows.settings_param import SettingsRef
+from pipeline.progress import LogProgress
 from pipeline.services.surrogate_models import retrain_target
 from pipeline.store import open_store
 
@@ -25,7 +26,9 @@ def retrain_flow(
     settings = (settings_ref or SettingsRef()).load()
     store = open_store(settings)
     try:
-        result = retrain_target(settings, store, target)
+        result = retrain_target(
+            settings, store, target, progress=LogProgress(settings.progress_interval_seconds)
+        )
     finally:
         store.close()
     target = result["target"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -44,6 +44,12 @@ from surrogates.weights import verify_manifest, write_manifest
 
 CONFIG_NAME = "config.json"
 TRAIN_FP_NAME = "train_fingerprints.npz"
+
+EpochCallback = Callable[[], None]
+
+
+def _no_epoch() -> None:
+    """The ``on_epoch`` of a fit nobody watches."""
 
 
 @dataclass(frozen=True)
@@ -135,16 +141,30 @@ class BaseSurrogate(ABC):
         return features, np.asarray(positions, dtype=np.int64), failures
 
     # --- public API ----------------------------------------------------------------------
-    def fit(self: S, smiles: Sequence[str], y: Sequence[float] | np.ndarray) -> S:
-        """Train from scratch on ``n`` SMILES and targets ``y`` of shape ``(n,)``."""
-        return self.fit_features(self.featurize(smiles), y)
+    def fit(
+        self: S,
+        smiles: Sequence[str],
+        y: Sequence[float] | np.ndarray,
+        *,
+        on_epoch: EpochCallback | None = None,
+    ) -> S:
+        """Train from scratch on ``n`` SMILES and targets ``y`` of shape ``(n,)``;
+        ``on_epoch`` is called :attr:`epochs_per_fit` times as training goes."""
+        return self.fit_features(self.featurize(smiles), y, on_epoch=on_epoch)
 
     def predict(self, smiles: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Predictive mean and standard deviation, two arrays of shape ``(n,)``."""
         return self.predict_features(self.featurize(smiles))
 
-    def fit_features(self: S, features: FeatureSet, y: Sequence[float] | np.ndarray) -> S:
-        """Train from scratch on precomputed features; ``y`` has shape ``(n,)``."""
+    def fit_features(
+        self: S,
+        features: FeatureSet,
+        y: Sequence[float] | np.ndarray,
+        *,
+        on_epoch: EpochCallback | None = None,
+    ) -> S:
+        """Train from scratch on precomputed features; ``y`` has shape ``(n,)`` (``on_epoch``
+        as for :meth:`fit`)."""
         y_arr = np.asarray(y, dtype=np.float64)
         if y_arr.ndim != 1 or y_arr.shape[0] != len(features):
             raise ValueError(f"y has shape {y_arr.shape}, expected ({len(features)},)")
@@ -154,7 +174,7 @@ class BaseSurrogate(ABC):
             raise ValueError("y contains NaN or infinite values")
         if self.uses_graphs and features.graphs is None:
             raise ValueError(f"{self.name!r} needs graph features; use this model's featurize()")
-        self._fit(features, y_arr)
+        self._fit(features, y_arr, on_epoch or _no_epoch)
         self._train_fps = features.fingerprints.copy()
         return self
 
@@ -177,6 +197,12 @@ class BaseSurrogate(ABC):
         return novelty(
             features.fingerprints, self._train_fps, self.settings.novelty_tanimoto_threshold
         )
+
+    @property
+    def epochs_per_fit(self) -> int:
+        """How many times one fit calls ``on_epoch``: its epochs (all members'), or 1 for a
+        model trained in one step."""
+        return 1
 
     @property
     def is_fitted(self) -> bool:
@@ -227,7 +253,7 @@ class BaseSurrogate(ABC):
             raise NotFittedError(f"{self.name!r} surrogate is not fitted; call fit() or load()")
 
     @abstractmethod
-    def _fit(self, features: FeatureSet, y: np.ndarray) -> None: ...
+    def _fit(self, features: FeatureSet, y: np.ndarray, on_epoch: EpochCallback) -> None: ...
 
     @abstractmethod
     def _predict(self, features: FeatureSet) -> tuple[np.ndarray, np.ndarray]: ...

@@ -26,7 +26,7 @@ import torch
 
 from molecules.gnn.fast_forward import GraphBatch, ensemble_outputs
 from molecules.gnn.model import build_dmpnn
-from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
+from surrogates.base import BaseSurrogate, EpochCallback, FeatureSet, register_surrogate
 from surrogates.errors import WeightsIntegrityError
 from surrogates.featurize import (
     MolArrays,
@@ -52,7 +52,11 @@ def _network_kwargs(settings: SurrogateSettings) -> dict[str, Any]:
 
 
 def train_member(
-    graphs: Sequence[Any], y_std: np.ndarray, settings: SurrogateSettings, seed: int
+    graphs: Sequence[Any],
+    y_std: np.ndarray,
+    settings: SurrogateSettings,
+    seed: int,
+    on_epoch: EpochCallback | None = None,
 ) -> torch.nn.Module:
     """Train one DeepChem ``DMPNNModel`` and return its network in eval mode.
 
@@ -62,6 +66,7 @@ def train_member(
         y_std: standardized targets, shape ``(n,)``.
         settings: model sizes, epochs, batch size, learning rate.
         seed: seeds weight initialization and the epoch shuffles.
+        on_epoch: called after every epoch's last batch was trained.
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -78,6 +83,8 @@ def train_member(
                     [labels[idx]],
                     [np.ones_like(labels[idx])],
                 )
+            if on_epoch is not None:  # asked for the next batch: the epoch's last one is done
+                on_epoch()
 
     with tempfile.TemporaryDirectory(prefix="qdp-dmpnn-") as model_dir:
         model = build_dmpnn(
@@ -132,7 +139,11 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
         self._y_mean = 0.0
         self._y_scale = 1.0
 
-    def _fit(self, features: FeatureSet, y: np.ndarray) -> None:
+    @property
+    def epochs_per_fit(self) -> int:
+        return self.settings.n_members * self.settings.epochs
+
+    def _fit(self, features: FeatureSet, y: np.ndarray, on_epoch: EpochCallback) -> None:
         assert features.graphs is not None
         s = self.settings
         self._y_mean = float(y.mean())
@@ -140,9 +151,13 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
         y_std = (y - self._y_mean) / self._y_scale
         graphs = training_graphs(features.graphs)
         with torch_threads(s.dmpnn_torch_threads):
-            self._members = [self._fit_member(graphs, y_std, i) for i in range(s.n_members)]
+            self._members = [
+                self._fit_member(graphs, y_std, i, on_epoch) for i in range(s.n_members)
+            ]
 
-    def _fit_member(self, graphs: Sequence[Any], y_std: np.ndarray, i: int) -> torch.nn.Module:
+    def _fit_member(
+        self, graphs: Sequence[Any], y_std: np.ndarray, i: int, on_epoch: EpochCallback
+    ) -> torch.nn.Module:
         """Member ``i``: seed ``seed + i``, bootstrap resample drawn from that seed."""
         s = self.settings
         seed = s.seed + i
@@ -151,7 +166,7 @@ class DMPNNEnsembleSurrogate(BaseSurrogate):
             idx = np.random.default_rng(10_007 * seed + 1).integers(0, n, size=n)
         else:
             idx = np.arange(n)
-        return train_member([graphs[j] for j in idx], y_std[idx], s, seed)
+        return train_member([graphs[j] for j in idx], y_std[idx], s, seed, on_epoch)
 
     def predict_members(self, features: FeatureSet, *, reference: bool = False) -> np.ndarray:
         """Per-member predictions in target units, array of shape ``(n_members, n)``.

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 
-from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
+from surrogates.base import BaseSurrogate, EpochCallback, FeatureSet, register_surrogate
 from surrogates.errors import WeightsIntegrityError
 from surrogates.settings import SurrogateSettings
 
@@ -132,7 +132,7 @@ class RandomForestSurrogate(BaseSurrogate):
         super().__init__(settings)
         self._forest: FlatForest | None = None
 
-    def _fit(self, features: FeatureSet, y: np.ndarray) -> None:
+    def _fit(self, features: FeatureSet, y: np.ndarray, on_epoch: EpochCallback) -> None:
         s = self.settings
         forest = RandomForestRegressor(
             n_estimators=s.rf_n_trees,
@@ -143,6 +143,7 @@ class RandomForestSurrogate(BaseSurrogate):
         )
         forest.fit(features.fingerprints, y)
         self._forest = flatten_forest(forest)
+        on_epoch()
 
     def _predict(self, features: FeatureSet) -> tuple[np.ndarray, np.ndarray]:
         assert self._forest is not None

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.linalg import cho_solve, cholesky, solve_triangular
 from scipy.optimize import minimize
 
-from surrogates.base import BaseSurrogate, FeatureSet, register_surrogate
+from surrogates.base import BaseSurrogate, EpochCallback, FeatureSet, register_surrogate
 from surrogates.errors import WeightsIntegrityError
 from surrogates.featurize import tanimoto_matrix
 from surrogates.settings import SurrogateSettings
@@ -64,7 +64,7 @@ class TanimotoGPSurrogate(BaseSurrogate):
         super().__init__(settings)
         self._state: dict[str, np.ndarray] | None = None
 
-    def _fit(self, features: FeatureSet, y: np.ndarray) -> None:
+    def _fit(self, features: FeatureSet, y: np.ndarray, on_epoch: EpochCallback) -> None:
         x = features.fingerprints
         y_mean = float(y.mean())
         y_scale = float(y.std()) or 1.0
@@ -89,6 +89,7 @@ class TanimotoGPSurrogate(BaseSurrogate):
             "alpha": cho_solve((chol, True), ys),
             "params": np.array([s2, n2, y_mean, y_scale]),
         }
+        on_epoch()
 
     def _predict(self, features: FeatureSet) -> tuple[np.ndarray, np.ndarray]:
         assert self._state is not None

@@ -219,7 +219,7 @@ def test_train_filters_below_bar_exits_1(home: Path, monkeypatch, capsys) -> Non
     assert filters.filter_gate("solubility", {"test_rmse": 0.5}, 100)["accepted"] is True
     assert filters.filter_gate("toxicity", {"test_roc_auc": 0.9}, 5)["accepted"] is False
 
-    def fake_train(store, target, models_dir, training):
+    def fake_train(store, target, models_dir, training, progress=None):
         record = SimpleNamespace(
             id=7, path="/m", metrics=filters.filter_gate(target, {"test_rmse": 0.93}, 100)
         )

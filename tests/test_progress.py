@@ -1,13 +1,18 @@
-"""Progress of long jobs: the tracker's count, rate, percent and ETA on a fake clock, and the
-log sink's rate limit (a line at most every interval, always one at the end)."""
+"""Progress of long jobs: the tracker's count, rate, percent and ETA on a fake clock, the log
+sink's rate limit (a line at most every interval, always one at the end), and the epochs that
+training reports (surrogate fits, ``qdp train-filters``)."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+import numpy as np
 import pytest
+from test_cli import run_qdp
 
 from pipeline.progress import LogProgress, ProgressTracker, format_duration, format_rate
+from surrogates import SurrogateSettings, make_surrogate
 
 
 class FakeClock:
@@ -119,3 +124,49 @@ def test_log_sink_with_zero_interval_logs_every_step(caplog: pytest.LogCaptureFi
         sink(tracker)
     labels = [r.getMessage().split(":")[0] for r in caplog.records]
     assert labels == ["triage"] * 4 + ["campaign"] * 3
+
+
+@pytest.mark.parametrize(
+    ("settings", "epochs"),
+    [
+        (SurrogateSettings(kind="rf", rf_n_trees=5), 1),
+        (SurrogateSettings(kind="gp", gp_optimize=False), 1),
+        (
+            SurrogateSettings(
+                kind="dmpnn",
+                n_members=2,
+                epochs=3,
+                dmpnn_hidden=16,
+                dmpnn_ffn_hidden=16,
+                dmpnn_torch_threads=1,
+            ),
+            6,
+        ),
+    ],
+)
+def test_surrogate_fit_calls_on_epoch_for_every_epoch(
+    settings: SurrogateSettings, epochs: int
+) -> None:
+    smiles = ["C", "CC", "CCC", "CCCC", "CCO", "CCN", "c1ccccc1", "CC(=O)O"]
+    model = make_surrogate(settings)
+    seen: list[int] = []
+    model.fit(smiles, np.arange(len(smiles), dtype=float), on_epoch=lambda: seen.append(1))
+    assert len(seen) == model.epochs_per_fit == epochs
+
+
+def test_train_filters_progress_lines(tmp_path: Path) -> None:
+    env = {
+        "QDP_PROGRESS_INTERVAL_SECONDS": "0",
+        "QDP_GNN_TRAINING__HIDDEN_SIZE": "16",
+        "QDP_GNN_TRAINING__DEPTH": "2",
+        "QDP_GNN_TRAINING__MAX_MOLECULES": "60",
+    }
+    result = run_qdp(
+        "train-filters", "--only", "solubility", "--epochs", "2", "--json", cwd=tmp_path, env=env
+    )
+    assert result.returncode == 1, result.stderr  # 60 molecules: below the bar, as expected
+    lines = [ln.split("INFO: ", 1)[1] for ln in result.stderr.splitlines() if "filter: " in ln]
+    assert [ln.split(" epochs ")[0] for ln in lines] == [
+        "solubility filter: 1/2", "solubility filter: 2/2", "solubility filter: 2/2",
+    ], lines  # fmt: skip
+    assert "ETA" in lines[0] and "done in" in lines[-1]

@@ -13,6 +13,7 @@ import importlib.metadata
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,12 @@ def _versions() -> dict[str, str]:
 
 
 def _train(
-    data: LabelledSet, kind: str, mode: str, out_dir: Path, settings: GNNTrainingSettings
+    data: LabelledSet,
+    kind: str,
+    mode: str,
+    out_dir: Path,
+    settings: GNNTrainingSettings,
+    on_epoch: Callable[[], None] | None = None,
 ) -> TrainingReport:
     import deepchem as dc
     import torch
@@ -152,6 +158,8 @@ def _train(
         valid_score = score(g_va, d_va)
         model.model.train()
         log.info("%s epoch %d/%d: valid %.4f", kind, epoch, epochs, valid_score)
+        if on_epoch is not None:
+            on_epoch()
         if best_score is None or better(valid_score, best_score):
             best_score, best_epoch = valid_score, epoch
             best_state = copy.deepcopy(model.model.state_dict())
@@ -198,7 +206,10 @@ def _train(
 
 
 def train_solubility_model(
-    data_path: Path | str, out_dir: Path | str, settings: GNNTrainingSettings | None = None
+    data_path: Path | str,
+    out_dir: Path | str,
+    settings: GNNTrainingSettings | None = None,
+    on_epoch: Callable[[], None] | None = None,
 ) -> TrainingReport:
     """Train the ESOL solubility regressor (target: log10 solubility, mol/L).
 
@@ -206,18 +217,22 @@ def train_solubility_model(
         data_path: ESOL CSV, e.g. ``data/esol_delaney.csv``.
         out_dir: directory to write ``weights.pt`` and ``model.json`` into.
         settings: hyper-parameters; default :class:`GNNTrainingSettings`.
+        on_epoch: called after every epoch (e.g. for progress).
 
     Raises:
         InputFileError, TrainingDataError: unusable data file.
     """
     return _train(
         load_esol(data_path), "solubility", "regression", Path(out_dir),
-        settings or GNNTrainingSettings(),
+        settings or GNNTrainingSettings(), on_epoch,
     )  # fmt: skip
 
 
 def train_toxicity_model(
-    data_path: Path | str, out_dir: Path | str, settings: GNNTrainingSettings | None = None
+    data_path: Path | str,
+    out_dir: Path | str,
+    settings: GNNTrainingSettings | None = None,
+    on_epoch: Callable[[], None] | None = None,
 ) -> TrainingReport:
     """Train the Tox21 12-task classifier (missing labels masked by zero weights).
 
@@ -225,11 +240,12 @@ def train_toxicity_model(
         data_path: Tox21 CSV (optionally gzipped), e.g. ``data/tox21.csv.gz``.
         out_dir: directory to write ``weights.pt`` and ``model.json`` into.
         settings: hyper-parameters; default :class:`GNNTrainingSettings`.
+        on_epoch: called after every epoch (e.g. for progress).
 
     Raises:
         InputFileError, TrainingDataError: unusable data file.
     """
     return _train(
         load_tox21(data_path), "toxicity", "classification", Path(out_dir),
-        settings or GNNTrainingSettings(),
+        settings or GNNTrainingSettings(), on_epoch,
     )  # fmt: skip

@@ -8,7 +8,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
+from pipeline.cli.common import (
+    ConfigOption,
+    JsonOption,
+    print_json,
+    progress_sink,
+    settings_from,
+)
 from pipeline.errors import QdpError
 from pipeline.store import open_store
 
@@ -46,23 +52,24 @@ def train_filters(
     console = Console(stderr=True)
     results = {}
     try:
-        for target in targets:
-            console.print(
-                f"training the {target} filter "
-                f"({training.epochs or DEFAULT_EPOCHS[target]} epochs, seed {training.seed}) …"
-            )
-            trained = train_filter(store, target, settings.models_dir, training)
-            metric, bar, sense = QUALITY_BARS[target]
-            results[target] = {
-                "model_id": trained.record.id,
-                **trained.report.metrics,
-                "n_train": trained.report.n_train,
-                "wall_seconds": trained.report.wall_seconds,
-                "quality_bar": f"{metric} {sense} {bar}",
-                "meets_bar": trained.accepted,
-                "gate": trained.record.metrics.get("gate"),
-                "path": trained.record.path,
-            }
+        with progress_sink(settings, as_json=as_json) as progress:
+            for target in targets:
+                console.print(
+                    f"training the {target} filter "
+                    f"({training.epochs or DEFAULT_EPOCHS[target]} epochs, seed {training.seed}) …"
+                )
+                trained = train_filter(store, target, settings.models_dir, training, progress)
+                metric, bar, sense = QUALITY_BARS[target]
+                results[target] = {
+                    "model_id": trained.record.id,
+                    **trained.report.metrics,
+                    "n_train": trained.report.n_train,
+                    "wall_seconds": trained.report.wall_seconds,
+                    "quality_bar": f"{metric} {sense} {bar}",
+                    "meets_bar": trained.accepted,
+                    "gate": trained.record.metrics.get("gate"),
+                    "path": trained.record.path,
+                }
     finally:
         store.close()
     if as_json:

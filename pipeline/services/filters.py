@@ -9,12 +9,14 @@ from pathlib import Path
 
 from molecules.gnn.predict import GNNPredictor, load_gnn_predictor
 from molecules.gnn.train import (
+    DEFAULT_EPOCHS,
     GNNTrainingSettings,
     TrainingReport,
     train_solubility_model,
     train_toxicity_model,
 )
 from pipeline.paths import data_file
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress
 from pipeline.services.model_files import register_model, weights_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
@@ -60,7 +62,11 @@ def filter_gate(target: str, metrics: dict, n_test: int) -> dict:
 
 
 def train_filter(
-    store: Store, target: str, models_dir: Path, training: GNNTrainingSettings | None = None
+    store: Store,
+    target: str,
+    models_dir: Path,
+    training: GNNTrainingSettings | None = None,
+    progress: ProgressSink | None = None,
 ) -> TrainedFilter:
     """Train the ``solubility`` or ``toxicity`` DMPNN filter and register it in the store.
 
@@ -73,7 +79,17 @@ def train_filter(
     data_path = data_file(TRAINING_FILES[target])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     out_dir = models_dir / f"gnn-{target}-{stamp}"
-    report = _TRAINERS[target](data_path, out_dir, training)
+    show = progress or no_progress
+    epochs = training.epochs or DEFAULT_EPOCHS[target]
+    tracker = ProgressTracker(f"{target} filter", "epochs", epochs)
+
+    def epoch_done() -> None:
+        tracker.advance()
+        show(tracker)
+
+    report = _TRAINERS[target](data_path, out_dir, training, epoch_done)
+    tracker.finish()
+    show(tracker)
     record = register_model(
         store,
         {

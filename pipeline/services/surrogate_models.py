@@ -18,10 +18,11 @@ import numpy as np
 
 from pipeline.config import Settings
 from pipeline.errors import QdpError
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress
 from pipeline.services.model_files import ModelIntegrityError, register_model, weights_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
-from surrogates.base import BaseSurrogate, load_surrogate, make_surrogate
+from surrogates.base import BaseSurrogate, EpochCallback, load_surrogate, make_surrogate
 from surrogates.metrics import regression_metrics
 from surrogates.settings import SurrogateSettings
 
@@ -104,6 +105,7 @@ def train_and_register(
     settings: SurrogateSettings,
     models_dir: Path,
     metrics: dict[str, Any] | None = None,
+    on_epoch: EpochCallback | None = None,
 ) -> RegisteredSurrogate:
     """Fit a surrogate of ``settings.kind`` on (SMILES, value) pairs and register it.
 
@@ -111,7 +113,9 @@ def train_and_register(
     model below the bar is stored with ``"accepted": false`` and never becomes the default
     (check ``.accepted`` of the result).
     """
-    model = make_surrogate(settings).fit(list(smiles), np.asarray(values, dtype=float))
+    model = make_surrogate(settings).fit(
+        list(smiles), np.asarray(values, dtype=float), on_epoch=on_epoch
+    )
     metrics = dict(metrics or {})
     metrics.update(quality_gate(metrics))
     record = store_model_version(
@@ -126,7 +130,12 @@ def train_and_register(
 
 
 def held_out_metrics(
-    smiles: Sequence[str], values: Sequence[float], settings: SurrogateSettings, *, seed: int = 0
+    smiles: Sequence[str],
+    values: Sequence[float],
+    settings: SurrogateSettings,
+    *,
+    seed: int = 0,
+    on_epoch: EpochCallback | None = None,
 ) -> dict[str, Any]:
     """Fit on a seeded 80 % and score the other 20 % (at least 2): RMSE, MAE, R², and the
     Spearman correlation of |error| with the predicted std (calibration)."""
@@ -134,7 +143,7 @@ def held_out_metrics(
     order = np.random.default_rng(seed).permutation(len(y))
     n_test = max(2, len(y) // 5)
     test, train = order[:n_test], order[n_test:]
-    probe = make_surrogate(settings).fit([smiles[i] for i in train], y[train])
+    probe = make_surrogate(settings).fit([smiles[i] for i in train], y[train], on_epoch=on_epoch)
     mean, std = probe.predict([smiles[i] for i in test])
     m = regression_metrics(y[test], mean, std)
     return {
@@ -191,10 +200,16 @@ def load_registered(
     return RegisteredSurrogate(record, model)
 
 
-def retrain_target(settings: Settings, store: Store, target: str | None = None) -> dict[str, Any]:
+def retrain_target(
+    settings: Settings,
+    store: Store,
+    target: str | None = None,
+    progress: ProgressSink | None = None,
+) -> dict[str, Any]:
     """The retrain driver: a new surrogate of ``target`` (default ``campaign.target``) on every
     stored value — campaign oracle results and quantum-calculation properties — with held-out
-    metrics and the quality gate. Fewer than 5 values: nothing is trained.
+    metrics and the quality gate. Fewer than 5 values: nothing is trained. ``progress`` sees a
+    tracker of the epochs (fits, for a model trained in one step) of both fits.
 
     Returns:
         ``target``, ``n_train``, ``model_version`` (``None`` when not trained), ``accepted``
@@ -206,7 +221,17 @@ def retrain_target(settings: Settings, store: Store, target: str | None = None) 
     if len(values) < 5:
         return {"target": target, "n_train": len(values), "model_version": None}
     smiles, y = list(values), list(values.values())
-    metrics = held_out_metrics(smiles, y, settings.surrogate, seed=settings.campaign.seed)
+    show = progress or no_progress
+    steps = make_surrogate(settings.surrogate).epochs_per_fit
+    tracker = ProgressTracker(f"retrain {target}", "epochs" if steps > 1 else "fits", 2 * steps)
+
+    def step() -> None:
+        tracker.advance()
+        show(tracker)
+
+    metrics = held_out_metrics(
+        smiles, y, settings.surrogate, seed=settings.campaign.seed, on_epoch=step
+    )
     registered = train_and_register(
         store,
         smiles,
@@ -215,7 +240,10 @@ def retrain_target(settings: Settings, store: Store, target: str | None = None) 
         settings=settings.surrogate,
         models_dir=settings.models_dir,
         metrics=metrics,
+        on_epoch=step,
     )
+    tracker.finish()
+    show(tracker)
     return {
         "target": target,
         "n_train": len(smiles),

@@ -4,6 +4,7 @@ too few values."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,17 @@ def test_retrain_flow_registers_a_gated_model_from_stored_values(tmp_path: Path)
     store = open_store(settings)
     job = prepare_job(settings, store, library=library, oracle=f"lookup:{ESOL}", triage=False)
     campaign = run_campaign_job(settings, store, job=job, campaign_id="for-retrain")
-    result = retrain_flow(COLUMN, ref)
+    progress: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: progress.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("pipeline.progress").addHandler(handler)
+    try:
+        result = retrain_flow(COLUMN, ref)
+    finally:
+        logging.getLogger("pipeline.progress").removeHandler(handler)
     assert result["n_train"] == 50 and result["model_version"] is not None
+    # rf trains in one step: the held-out fit and the final fit
+    assert progress[-1].startswith(f"retrain {COLUMN}: 2/2 fits (100%)"), progress
     # the campaign's final model was trained on the same 50 values with the same settings:
     # the retrain gives that very version back instead of storing a copy
     assert result["model_version"] == campaign["model_version"]
