@@ -233,7 +233,9 @@ class TerminalProgress:
         if task is None:
             task = self._bars.add_task(tracker.label, total=tracker.total, **fields)
             self._tasks[tracker] = task
-        self._bars.update(task, completed=tracker.count, total=tracker.total, **fields)
+        self._bars.update(
+            task, completed=tracker.count, total=tracker.total, refresh=True, **fields
+        )
         if tracker.done:
             self._bars.stop_task(task)
 

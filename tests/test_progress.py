@@ -4,14 +4,22 @@ training reports (surrogate fits, ``qdp train-filters``)."""
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.console import Console
 from test_cli import run_qdp
 
-from pipeline.progress import LogProgress, ProgressTracker, format_duration, format_rate
+from pipeline.progress import (
+    LogProgress,
+    ProgressTracker,
+    TerminalProgress,
+    format_duration,
+    format_rate,
+)
 from surrogates import SurrogateSettings, make_surrogate
 
 
@@ -170,3 +178,21 @@ def test_train_filters_progress_lines(tmp_path: Path) -> None:
         "solubility filter: 1/2", "solubility filter: 2/2", "solubility filter: 2/2",
     ], lines  # fmt: skip
     assert "ETA" in lines[0] and "done in" in lines[-1]
+
+
+def test_terminal_sink_draws_count_rate_and_eta() -> None:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120, color_system=None)
+    clock = FakeClock()
+    tracker = ProgressTracker("triage", "mol", 50_000, clock=clock)
+    with TerminalProgress(console) as bars:
+        clock.now += 12.0
+        tracker.update(12_000)
+        bars(tracker)  # drawn at once
+        drawn = out.getvalue()
+        tracker.update(50_000)
+        tracker.finish()
+        bars(tracker)
+    assert "triage" in drawn and "12,000/50,000 mol (24%)" in drawn
+    assert "1,000 mol/s" in drawn and "ETA 38 s" in drawn
+    assert "50,000/50,000 mol (100%)" in out.getvalue()
