@@ -224,17 +224,18 @@ class TerminalProgress:
         self._bars.stop()
 
     def __call__(self, tracker: ProgressTracker) -> None:
-        fields = {
-            "count": tracker.count_text(),
-            "rate": tracker.rate_text(),
-            "eta": tracker.eta_text(),
-        }
         task = self._tasks.get(tracker)
         if task is None:
-            task = self._bars.add_task(tracker.label, total=tracker.total, **fields)
+            task = self._bars.add_task(tracker.label, total=None, count="", rate="", eta="")
             self._tasks[tracker] = task
         self._bars.update(
-            task, completed=tracker.count, total=tracker.total, refresh=True, **fields
+            task,
+            completed=tracker.count,
+            total=tracker.total,
+            refresh=True,
+            count=tracker.count_text(),
+            rate=tracker.rate_text(),
+            eta=tracker.eta_text(),
         )
         if tracker.done:
             self._bars.stop_task(task)
