@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rdkit import Chem
 
 from pipeline.reports.campaign import Column, ReportInputs, write_campaign_report
 
@@ -61,6 +62,9 @@ REPORT = {
 }
 
 
+MOLBLOCK = Chem.MolToMolBlock(Chem.MolFromSmiles("C=CC(N)=O"))
+
+
 def _needs_browser() -> None:
     if CHROMIUM is None:
         if os.environ.get("QDP_TEST_REQUIRE_BROWSER"):
@@ -75,6 +79,7 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         {**e, "warhead_class": c, "site": s}
         for e, c, s in zip(REPORT["evaluated"], classes, [0, 2, 1], strict=True)
     ]
+    rows[2].update(predicted_mean=-4.0, predicted_std=1.5)  # the final model's prediction
     inputs = ReportInputs(
         rows=rows,
         columns=[Column("warhead_class", "warhead class")],
@@ -88,7 +93,8 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
                 "error_mha": 0.1,
             }
         ],
-        provenance={"settings": {"basis": "6-31+g*"}},
+        molblocks={"C=CC(N)=O": MOLBLOCK},
+        provenance={"settings": {"basis": "6-31+g*"}, "prefect_flow_run": "brisk-otter (1234)"},
     )
     page = write_campaign_report(REPORT, inputs, tmp_path)
     dom = subprocess.run(
@@ -97,6 +103,10 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     )  # fmt: skip
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count("<svg") >= 3 and "maleimide" in dom.stdout
+    for shown in ("ΔE_add / kcal/mol", "-4.00 ± 1.50", "VQE − CASCI / mHa", "Written 20",
+                  "brisk-otter", 'download="campaign-browser-check.csv"',
+                  'download="campaign-browser-check.sdf"'):  # fmt: skip
+        assert shown in dom.stdout, shown
     shot = tmp_path / "report.png"
     subprocess.run(
         [CHROMIUM, *FLAGS, "--window-size=1200,1600", f"--screenshot={shot}", page.as_uri()],

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from esol_data import COLUMN, ESOL, write_esol_library
 
+from flows.artifacts import artifact_key
 from flows.settings_param import SettingsRef
 from pipeline.config import load_settings
 from pipeline.services.campaigns import prepare_job, run_campaign_job
 from pipeline.services.triage import run_triage
-from pipeline.store import Store, open_store
+from pipeline.store import Store, content_hash, open_store
 
 LIBRARY = """\
 CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen
@@ -32,6 +33,18 @@ def _config(root: Path, body: str) -> Path:
     path = root / "qdp.toml"
     path.write_text(f'home = "{root / ".qdp"}"\n{body}')
     return path
+
+
+def _artifact_keys(like: str) -> set[str]:
+    """Keys of the Prefect artifacts whose key matches the SQL pattern ``like``."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(like_=like))
+        )
+    return {a.key for a in found if a.key}
 
 
 def _triage_rows(config: Path) -> list[tuple]:
@@ -70,6 +83,9 @@ def test_triage_flow_and_cli_path_store_the_same(tmp_path: Path) -> None:
     assert flow_summary["rejected_by_reason"]["invalid_smiles"] == 1
     assert _triage_rows(local) == _triage_rows(flowed)
     assert len(_triage_rows(local)) == 4
+    # the summary artifact is keyed by the library (name and path), not one shared "triage"
+    key = artifact_key("triage", "lib.smi", content_hash(str(library.resolve()))[:8])
+    assert _artifact_keys("triage-lib-smi-%") >= {key}
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -122,6 +138,9 @@ def test_campaign_flow_and_cli_path_choose_and_store_the_same(tmp_path: Path) ->
     assert [len(r["selected"]) for r in flow_report["rounds"]] == [6, 3, 3]
     assert flow_report["evaluated"] == cli_report["evaluated"]
     assert json.dumps(flow_report["rounds"]) == json.dumps(cli_report["rounds"])  # NaN == NaN
+    assert _artifact_keys("campaign-same-%") == {"campaign-same-top", "campaign-same-curve"}
+    page = Path(flow_report["report"]).read_text()  # the flow's report names its flow run
+    assert "prefect_flow_run" in page
     again = run_campaign_flow(params)  # resumes the finished campaign: no oracle call
     assert again["evaluated"] == flow_report["evaluated"]
     for config in (local, flowed):
