@@ -12,6 +12,7 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import rdDistGeom
 from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
 from molecules.conformers import generate_conformer
 from molecules.errors import ConformerError
@@ -94,14 +95,17 @@ def xtb_optimize(
         return cache["e"], np.asarray(res.get("gradient")).ravel()
 
     try:
-        opt = minimize(
-            energy_gradient,
-            x0,
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": max_steps, "gtol": GRADIENT_TOLERANCE, "ftol": 1e-12},
-        )
-        _, grad = energy_gradient(opt.x)
+        # One OpenMP thread: a warhead-sized xTB step is ~ms, and tblite's threads then
+        # only spin; on a busy 2-core host they made each step ~100x slower.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            opt = minimize(
+                energy_gradient,
+                x0,
+                jac=True,
+                method="L-BFGS-B",
+                options={"maxiter": max_steps, "gtol": GRADIENT_TOLERANCE, "ftol": 1e-12},
+            )
+            _, grad = energy_gradient(opt.x)
     except TBLiteRuntimeError as exc:
         raise GeometryOptimizationError(f"GFN2-xTB SCF failed during optimisation: {exc}") from None
     if np.abs(grad).max() > 3 * GRADIENT_TOLERANCE:
