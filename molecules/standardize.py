@@ -152,6 +152,13 @@ def _has_charge(mol: Chem.Mol) -> bool:
     return mol.HasSubstructMatch(_CHARGED_ATOM)
 
 
+_HYDROGEN_ATOM = Chem.MolFromSmarts("[#1]")
+
+
+def _has_hydrogen_atom(mol: Chem.Mol) -> bool:
+    return mol.HasSubstructMatch(_HYDROGEN_ATOM)
+
+
 def cleanup_mol(mol: Chem.Mol) -> Chem.Mol:
     """RDKit ``rdMolStandardize.Cleanup`` (remove H, disconnect metals, normalize, reionize,
     re-assign stereo), skipping the steps that cannot change a neutral metal-free molecule.
@@ -168,7 +175,8 @@ def _cleanup_flagged(mol: Chem.Mol, *, charged: bool, metal: bool) -> Chem.Mol:
     if charged or metal:
         return rdMolStandardize.Cleanup(mol)
     normalizer, reionizer, _, _ = _tools()
-    out = normalizer.normalize(Chem.RemoveHs(mol))
+    # normalize() returns a new molecule, so RemoveHs (a copy) is needed only for H atoms
+    out = normalizer.normalize(Chem.RemoveHs(mol) if _has_hydrogen_atom(mol) else mol)
     if _has_charge(out):
         out = reionizer.reionize(out)
     Chem.AssignStereochemistry(out, cleanIt=True, force=True)

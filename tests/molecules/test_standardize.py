@@ -100,7 +100,11 @@ def test_cleanup_shortcut_equals_rdkit_cleanup() -> None:
         "c1cc[n+]([O-])cc1",
         "[Na+].[O-]C(=O)C",
         "CN=[N+]=[N-]",
+        "[H]OC(=O)c1ccccc1",  # explicit H atoms: the path that removes them
+        "[2H]C([2H])([2H])O",
+        "[H][C@@](C)(N)C(=O)O",
     ]
     mols = [m for m in (Chem.MolFromSmiles(s) for s in smiles) if m is not None]
+    mols.append(Chem.AddHs(Chem.MolFromSmiles("CC(=O)Nc1ccc(O)cc1")))
     for mol in mols:
         assert Chem.MolToSmiles(cleanup_mol(mol)) == Chem.MolToSmiles(rdMolStandardize.Cleanup(mol))
