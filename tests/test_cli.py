@@ -30,6 +30,18 @@ def test_help_lists_every_command_with_a_description(tmp_path: Path) -> None:
         assert len(line.split(command, 1)[1].strip(" │")) > 10, line
 
 
+def test_the_cli_module_imports_no_quantum_or_ml_stack() -> None:
+    """``qdp`` re-imports its main module in every triage worker process (forkserver), and on
+    every command: Cirq, OpenFermion, PySCF, torch or Prefect there would cost seconds each."""
+    heavy = ("cirq", "openfermion", "pyscf", "torch", "deepchem", "prefect", "tblite")
+    code = (
+        f"import sys, pipeline.cli.main; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
 def test_db_status_on_sqlite_by_default(tmp_path: Path) -> None:
     result = run_qdp("db", "status", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

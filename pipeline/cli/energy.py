@@ -21,7 +21,6 @@ from pipeline.cli.common import (
 from pipeline.cli.device_tables import print_device_tables
 from pipeline.errors import SettingsError
 from pipeline.progress import ProgressTracker
-from pipeline.quantum.measurement.backend import check_backend
 from pipeline.quantum.settings import QuantumSettings
 from pipeline.store import open_store
 
@@ -151,6 +150,8 @@ def energy(
         )
     if multiplicity is not None and multiplicity < 1:
         raise SettingsError(f"invalid --multiplicity {multiplicity}: must be >= 1")
+    from pipeline.quantum.measurement.backend import check_backend  # imports Cirq: ~2 s
+
     check_backend(quantum)  # e.g. too many qubits for a noisy simulation: before any work
     store = open_store(settings)
     try:

@@ -12,7 +12,6 @@ from rich.table import Table
 
 from pipeline.cli.common import ConfigOption, JsonOption, print_json, settings_from
 from pipeline.errors import InputFileError, QdpError, SettingsError
-from pipeline.quantum.reactivity.kernel import METHODS
 from pipeline.store import open_store
 
 _LABELS = {"vqe": "VQE", "casci": "CASCI", "hf": "HF", "dft": "DFT", "xtb": "xTB"}
@@ -130,6 +129,8 @@ def _json_row(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_table(results: list[dict[str, Any]], method: Any) -> None:
+    from pipeline.quantum.reactivity.kernel import METHODS  # PySCF, OpenFermion: seconds
+
     ok = [r for r in results if r["status"] == "ok"]
     if ok:
         table = Table(
