@@ -1,10 +1,11 @@
 """``campaign_flow``: the campaign driver (``pipeline.services.campaigns``) under Prefect.
 
 The flow adds what Prefect is for and nothing else: triage chunks and oracle calls run as
-tasks (each quantum call holds a slot of the global limit ``qdp-quantum``, created when
-missing, never reset), retries for infrastructure failures, and per-round artifacts. The loop,
-the pool, the persistence and the report are the driver's, the same code ``qdp campaign``
-runs; a crashed or cancelled run resumes with the same ``campaign_id``.
+tasks on the task runner that ``[flows] task_runner`` names (each quantum call holds a slot
+of the global limit ``qdp-quantum``, created when missing, never reset), retries for
+infrastructure failures, and per-round artifacts. The loop, the pool, the persistence and the
+report are the driver's, the same code ``qdp campaign`` runs; a crashed or cancelled run
+resumes with the same ``campaign_id``.
 """
 
 from __future__ import annotations
@@ -109,53 +110,50 @@ def campaign_flow(params: CampaignParams | None = None) -> dict[str, Any]:
     progress = LogProgress(settings.progress_interval_seconds)  # triage, then the oracle calls
     store = open_store(settings)
     try:
-        triage = PrefectExecutor(
-            "triage-chunk", window=2 * settings.flows.max_workers, timeout_seconds=timeout
-        )
-        job = new_job_unless_stored(
-            settings,
-            store,
-            params.campaign_id,
-            library=Path(params.library),
-            oracle=params.oracle,
-            triage=params.triage,
-            campaign_overrides=params.campaign,
-            surrogate_overrides=params.surrogate,
-            executor=triage,
-            progress=progress,
-        )
-        oracle_calls = PrefectExecutor(
-            "oracle",
-            limit=QUANTUM_LIMIT if quantum else None,
-            window=1_000_000,  # submit the whole batch: the concurrency limit bounds it
-            retries=2,
-            timeout_seconds=timeout,
-        )
-        return run_campaign_job(
-            settings,
-            store,
-            job=job,
-            campaign_id=params.campaign_id,
-            executor=oracle_calls,
-            on_event=logger.info,
-            on_round=publish_round,
-            max_new_rounds=params.max_new_rounds,
-            provenance={"prefect_flow_run": f"{flow_run.name} ({flow_run.id})"},
-            progress=progress,
-        )
+        with make_task_runner(settings.flows) as runner:
+            triage = PrefectExecutor(
+                "triage-chunk",
+                runner,
+                window=2 * settings.flows.max_workers,
+                timeout_seconds=timeout,
+            )
+            job = new_job_unless_stored(
+                settings,
+                store,
+                params.campaign_id,
+                library=Path(params.library),
+                oracle=params.oracle,
+                triage=params.triage,
+                campaign_overrides=params.campaign,
+                surrogate_overrides=params.surrogate,
+                executor=triage,
+                progress=progress,
+            )
+            oracle_calls = PrefectExecutor(
+                "oracle",
+                runner,
+                limit=QUANTUM_LIMIT if quantum else None,
+                window=1_000_000,  # submit the whole batch: the concurrency limit bounds it
+                retries=2,
+                timeout_seconds=timeout,
+            )
+            return run_campaign_job(
+                settings,
+                store,
+                job=job,
+                campaign_id=params.campaign_id,
+                executor=oracle_calls,
+                on_event=logger.info,
+                on_round=publish_round,
+                max_new_rounds=params.max_new_rounds,
+                provenance={"prefect_flow_run": f"{flow_run.name} ({flow_run.id})"},
+                progress=progress,
+            )
     finally:
         store.close()
-
-
-def run_campaign_flow(params: CampaignParams) -> dict[str, Any]:
-    """Run ``campaign_flow`` with the task runner named in the settings."""
-    settings = params.settings_ref.load()
-    runner = make_task_runner(settings.flows)
-    return campaign_flow.with_options(task_runner=runner)(params)
 
 
 def run_campaign_from_options(config: str | None = None, **options: Any) -> dict[str, Any]:
     """Entry point ``qdp.flows:campaign``: ``qdp campaign``/``qdp demo`` with
     ``[flows] engine = "prefect"`` run the flow through this, with their options."""
-    params = CampaignParams(settings_ref=SettingsRef(config=config), **options)
-    return run_campaign_flow(params)
+    return campaign_flow(CampaignParams(settings_ref=SettingsRef(config=config), **options))

@@ -1,9 +1,9 @@
 """``energy_flow``: the energy-batch driver (``pipeline.services.energies.compute_energies``)
-under Prefect: one task per calculation, each holding a slot of the global concurrency limit
-``qdp-quantum`` (created when missing), so however many flows run, at most that many
-calculations share the machine. Results come from and go to the store by content key; a
-molecule whose calculation fails is a result with its reason, never retried — retries are
-for infrastructure errors only.
+under Prefect: one task per calculation, on the task runner that ``[flows] task_runner``
+names, each holding a slot of the global concurrency limit ``qdp-quantum`` (created when
+missing), so however many flows run, at most that many calculations share the machine.
+Results come from and go to the store by content key; a molecule whose calculation fails is
+a result with its reason, never retried — retries are for infrastructure errors only.
 """
 
 from __future__ import annotations
@@ -32,20 +32,22 @@ def energy_flow(
     logger = get_run_logger()
     settings = (settings_ref or SettingsRef()).load()
     ensure_concurrency_limit(QUANTUM_LIMIT, settings.flows.quantum_concurrency)
-    executor = PrefectExecutor(
-        "energy",
-        limit=QUANTUM_LIMIT,
-        window=max(1, len(smiles)),
-        retries=2,
-        timeout_seconds=task_timeout(settings.flows),
-    )
-    results = compute_energies(
-        smiles,
-        settings,
-        properties=properties,
-        executor=executor,
-        progress=LogProgress(settings.progress_interval_seconds),
-    )
+    with make_task_runner(settings.flows) as runner:
+        executor = PrefectExecutor(
+            "energy",
+            runner,
+            limit=QUANTUM_LIMIT,
+            window=max(1, len(smiles)),
+            retries=2,
+            timeout_seconds=task_timeout(settings.flows),
+        )
+        results = compute_energies(
+            smiles,
+            settings,
+            properties=properties,
+            executor=executor,
+            progress=LogProgress(settings.progress_interval_seconds),
+        )
     rows = [
         {
             "SMILES": r["smiles"],
@@ -63,12 +65,3 @@ def energy_flow(
     )
     logger.info("%d calculations, %d failed", len(results), sum("error" in r for r in results))
     return results
-
-
-def run_energy_flow(
-    smiles: list[str], settings_ref: SettingsRef | None = None, properties: bool = True
-) -> list[dict[str, Any]]:
-    """Run ``energy_flow`` with the task runner named in the settings."""
-    settings = (settings_ref or SettingsRef()).load()
-    runner = make_task_runner(settings.flows)
-    return energy_flow.with_options(task_runner=runner)(smiles, settings_ref, properties)

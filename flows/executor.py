@@ -1,8 +1,9 @@
 """The Prefect executor: the job drivers' ``map`` with every call a Prefect task.
 
 Each call becomes a task run (visible in the UI, retried on infrastructure failures, run by
-the flow's task runner: threads, processes or a Dask cluster) and, with ``limit``, holds one
-slot of a global concurrency limit while it runs. Results come back in input order with a
+the task runner it is given: threads, processes or a Dask cluster, built from the settings by
+:func:`flows.runners.make_task_runner`) and, with ``limit``, holds one slot of a global
+concurrency limit while it runs. Results come back in input order with a
 bounded number of calls in flight, exactly as :mod:`molecules.executors` promises, so the
 drivers cannot tell it from a local executor.
 """
@@ -17,6 +18,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency
 from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,6 +37,8 @@ class PrefectExecutor:
 
     Args:
         name: the task name shown in the UI (``triage-chunk``, ``oracle``, ``energy``).
+        runner: the started task runner the calls go to (the flow enters it with ``with``),
+            so a deployed run and a local one use the runner of their settings alike.
         limit: a global concurrency limit each call holds one slot of (must exist: see
             :func:`flows.limits.ensure_concurrency_limit`), or ``None``.
         window: calls in flight at most (submitted but not yet returned).
@@ -47,6 +51,7 @@ class PrefectExecutor:
     def __init__(
         self,
         name: str,
+        runner: TaskRunner[Any],
         *,
         limit: str | None = None,
         window: int = 4,
@@ -55,6 +60,7 @@ class PrefectExecutor:
         timeout_seconds: float | None = None,
     ) -> None:
         self.name = name
+        self.runner = runner
         self.limit = limit
         self.window = max(1, window)
         self.task = _call.with_options(
@@ -68,7 +74,8 @@ class PrefectExecutor:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         pending: deque[PrefectFuture[R]] = deque()
         for item in items:
-            pending.append(self.task.submit(fn, item, self.limit))
+            parameters = {"fn": fn, "item": item, "limit": self.limit}
+            pending.append(self.runner.submit(self.task, parameters))
             if len(pending) >= self.window:
                 yield pending.popleft().result()
         while pending:

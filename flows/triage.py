@@ -1,10 +1,12 @@
 """``triage_flow``: the triage driver (``pipeline.services.triage.run_triage``) under Prefect.
 
 Each chunk of ``triage.chunk_size`` records is one task (a task costs milliseconds, a chunk
-seconds), at most two per worker in flight; the driver validates the settings first, counts
-skipped lines, marks duplicates in input order and stores every chunk as it finishes —
-exactly what ``qdp triage`` does, because it is the same code. Progress (molecules read of
-the file's count, rate, ETA) goes to the run logs every ``progress_interval_seconds``.
+seconds), at most two per worker in flight, on the task runner that ``[flows] task_runner``
+names (built in the flow body, so a deployed run honours it as a local one does); the driver
+validates the settings first, counts skipped lines, marks duplicates in input order and
+stores every chunk as it finishes — exactly what ``qdp triage`` does, because it is the same
+code. Progress (molecules read of the file's count, rate, ETA) goes to the run logs every
+``progress_interval_seconds``.
 """
 
 from __future__ import annotations
@@ -43,15 +45,16 @@ def triage_flow(
         if collect_passed:
             passed.update((r.smiles, None) for r in chunk.results if r.passed and r.smiles)
 
-    executor = PrefectExecutor(
-        "triage-chunk",
-        window=2 * settings.flows.max_workers,
-        timeout_seconds=task_timeout(settings.flows),
-    )
     store = open_store(settings)
     try:
-        summary = asdict(
-            run_triage(
+        with make_task_runner(settings.flows) as runner:
+            executor = PrefectExecutor(
+                "triage-chunk",
+                runner,
+                window=2 * settings.flows.max_workers,
+                timeout_seconds=task_timeout(settings.flows),
+            )
+            triaged = run_triage(
                 Path(library),
                 settings,
                 store,
@@ -60,9 +63,9 @@ def triage_flow(
                 executor=executor,
                 progress=LogProgress(settings.progress_interval_seconds),
             )
-        )
     finally:
         store.close()
+    summary = asdict(triaged)
     if collect_passed:
         summary["passed_smiles"] = list(passed)
     reasons = "\n".join(f"| {k} | {v} |" for k, v in sorted(summary["rejected_by_reason"].items()))
@@ -78,12 +81,3 @@ def triage_flow(
         description=f"triage summary of {name}",
     )
     return summary
-
-
-def run_triage_flow(
-    library: str, settings_ref: SettingsRef | None = None, all_reasons: bool = False
-) -> dict[str, Any]:
-    """Run ``triage_flow`` with the task runner named in the settings."""
-    settings = (settings_ref or SettingsRef()).load()
-    runner = make_task_runner(settings.flows)
-    return triage_flow.with_options(task_runner=runner)(library, settings_ref, all_reasons)

@@ -46,7 +46,7 @@ def test_make_task_runner_names() -> None:
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_triage_flow_on_a_local_dask_cluster(tmp_path: Path) -> None:
-    from flows.triage import run_triage_flow
+    from flows.triage import triage_flow
 
     library = tmp_path / "lib.smi"
     library.write_text(LIBRARY)
@@ -56,7 +56,7 @@ def test_triage_flow_on_a_local_dask_cluster(tmp_path: Path) -> None:
         "[triage]\nchunk_size = 2\nsolubility_filter = false\n"
         'toxicity_filter = false\n[flows]\ntask_runner = "dask"\nmax_workers = 2\n'
     )
-    summary = run_triage_flow(str(library), SettingsRef(config=str(config)), all_reasons=True)
+    summary = triage_flow(str(library), SettingsRef(config=str(config)), all_reasons=True)
     assert (summary["n_input"], summary["n_valid"]) == (5, 4)
     assert summary["rejected_by_reason"]["invalid_smiles"] == 1
     assert summary["rejected_by_reason"]["pains"] == 1
@@ -77,7 +77,7 @@ def _start(command: list[str], cwd: Path, log: Path) -> subprocess.Popen:
 def test_campaign_on_an_external_dask_cluster_writes_one_store(tmp_path: Path) -> None:
     """A `dask scheduler` and a `dask worker` (another working directory) on loopback: every
     VQE result computed on the worker lands in the flow's store, none beside the worker."""
-    from flows.campaign import CampaignParams, run_campaign_flow
+    from flows.campaign import CampaignParams, campaign_flow
 
     dask = Path(sys.executable).with_name("dask")
     port = _free_port()
@@ -107,7 +107,7 @@ def test_campaign_on_an_external_dask_cluster_writes_one_store(tmp_path: Path) -
         cwd = Path.cwd()
         os.chdir(run_dir)
         try:
-            report = run_campaign_flow(
+            report = campaign_flow(
                 CampaignParams(
                     campaign_id="on-dask", library=str(library), oracle="vqe", triage=False,
                     settings_ref=SettingsRef(config=str(config)),

@@ -16,7 +16,7 @@ from flows.settings_param import SettingsRef
 def test_energy_flow_limits_reuse_and_failures(tmp_path: Path) -> None:
     from prefect.client.orchestration import get_client
 
-    from flows.energy import run_energy_flow
+    from flows.energy import energy_flow
     from flows.limits import QUANTUM_LIMIT, ensure_concurrency_limit, read_concurrency_limit
 
     ensure_concurrency_limit("qdp-test-fresh-limit", 1)
@@ -30,12 +30,12 @@ def test_energy_flow_limits_reuse_and_failures(tmp_path: Path) -> None:
         "active_orbitals = 2\n[flows]\nquantum_concurrency = 1\n"
     )
     ref = SettingsRef(config=str(config))
-    first = run_energy_flow(["C", "N", "not-a-molecule"], ref, properties=False)
+    first = energy_flow(["C", "N", "not-a-molecule"], ref, properties=False)
     assert read_concurrency_limit(QUANTUM_LIMIT) == 3  # the flow's 1 did not reset it
     methane, ammonia, bad = first
     for result in (methane, ammonia):
         assert abs(result["error_mha"]) < 1.6 and result["reused"] is False
     assert "error" in bad and "not-a-molecule" in bad["error"]
-    again = run_energy_flow(["C"], ref, properties=False)
+    again = energy_flow(["C"], ref, properties=False)
     assert again[0]["reused"] is True
     assert again[0]["energy_hartree"] == methane["energy_hartree"]

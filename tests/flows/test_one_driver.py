@@ -65,7 +65,7 @@ def _triage_rows(config: Path) -> list[tuple]:
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_triage_flow_and_cli_path_store_the_same(tmp_path: Path) -> None:
-    from flows.triage import run_triage_flow
+    from flows.triage import triage_flow
 
     library = tmp_path / "lib.smi"
     library.write_text(LIBRARY + "\n# a comment line\n")
@@ -76,7 +76,7 @@ def test_triage_flow_and_cli_path_store_the_same(tmp_path: Path) -> None:
     store = open_store(settings)
     summary = run_triage(library, settings, store, all_reasons=True)
     store.close()
-    flow_summary = run_triage_flow(str(library), SettingsRef(config=str(flowed)), True)
+    flow_summary = triage_flow(str(library), SettingsRef(config=str(flowed)), True)
     for key in ("n_input", "n_valid", "n_unique", "n_passed", "rejected_by_reason"):
         assert flow_summary[key] == getattr(summary, key), key
     assert flow_summary["rejected_by_reason"]["duplicate"] == 1  # across chunks 0 and 1
@@ -90,7 +90,7 @@ def test_triage_flow_and_cli_path_store_the_same(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_triage_flow_refuses_bad_settings_before_any_work(tmp_path: Path) -> None:
-    from flows.triage import run_triage_flow
+    from flows.triage import triage_flow
     from molecules.errors import FilterConfigError
 
     library = tmp_path / "lib.smi"
@@ -103,7 +103,7 @@ def test_triage_flow_refuses_bad_settings_before_any_work(tmp_path: Path) -> Non
     hooks.addHandler(handler)
     try:
         with pytest.raises(FilterConfigError, match="SMARTS"):
-            run_triage_flow(str(library), SettingsRef(config=str(config)))
+            triage_flow(str(library), SettingsRef(config=str(config)))
     finally:
         hooks.removeHandler(handler)
     # the failure hook said so, once, naming the flow and the reason
@@ -113,7 +113,7 @@ def test_triage_flow_refuses_bad_settings_before_any_work(tmp_path: Path) -> Non
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_campaign_flow_and_cli_path_choose_and_store_the_same(tmp_path: Path) -> None:
-    from flows.campaign import CampaignParams, run_campaign_flow
+    from flows.campaign import CampaignParams, campaign_flow
 
     library = write_esol_library(tmp_path / "lib.smi", 60)
     body = (
@@ -134,14 +134,14 @@ def test_campaign_flow_and_cli_path_choose_and_store_the_same(tmp_path: Path) ->
         triage=False,
         settings_ref=SettingsRef(config=str(flowed)),
     )
-    flow_report = run_campaign_flow(params)
+    flow_report = campaign_flow(params)
     assert [len(r["selected"]) for r in flow_report["rounds"]] == [6, 3, 3]
     assert flow_report["evaluated"] == cli_report["evaluated"]
     assert json.dumps(flow_report["rounds"]) == json.dumps(cli_report["rounds"])  # NaN == NaN
     assert _artifact_keys("campaign-same-%") == {"campaign-same-top", "campaign-same-curve"}
     page = Path(flow_report["report"]).read_text()  # the flow's report names its flow run
     assert "prefect_flow_run" in page
-    again = run_campaign_flow(params)  # resumes the finished campaign: no oracle call
+    again = campaign_flow(params)  # resumes the finished campaign: no oracle call
     assert again["evaluated"] == flow_report["evaluated"]
     for config in (local, flowed):
         store = Store.open(f"sqlite:///{config.parent / '.qdp' / 'qdp.db'}")
