@@ -1,7 +1,9 @@
-"""Deployments from ``prefect.yaml``, served from one process with ``prefect.serve``."""
+"""Deployments from ``prefect.yaml``, served from one process with ``prefect.serve``, and the
+yaml's build step that versions every deployment with the installed qdp's version."""
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,12 @@ def read_deployment_specs(path: Path) -> list[dict[str, Any]]:
     return specs
 
 
+def qdp_version_step() -> dict[str, str]:
+    """Build step of ``prefect.yaml`` (``prefect deploy`` runs it): the installed qdp's
+    version, which the deployments name as ``{{ qdp_version }}``."""
+    return {"qdp_version": version("qdp")}
+
+
 def _schedule_kwargs(schedules: list[dict[str, Any]]) -> dict[str, Any]:
     crons = [s["cron"] for s in schedules if "cron" in s]
     intervals = [s["interval"] for s in schedules if "interval" in s]
@@ -50,7 +58,8 @@ def _resolve_entrypoint(entrypoint: str, base: Path) -> str:
 def build_deployments(
     path: Path | None = None, only: list[str] | None = None
 ) -> list[RunnerDeployment]:
-    """Runner deployments for the specs of ``path`` (optionally only the named ones)."""
+    """Runner deployments for the specs of ``path`` (optionally only the named ones), each
+    versioned with the installed qdp's version (what ``{{ qdp_version }}`` stands for)."""
     path = path or shipped_file("prefect.yaml")
     deployments = []
     for spec in read_deployment_specs(path):
@@ -61,6 +70,8 @@ def build_deployments(
             flow.to_deployment(
                 name=spec["name"],
                 description=spec.get("description"),
+                tags=spec.get("tags"),
+                version=version("qdp"),
                 parameters=spec.get("parameters") or {},
                 concurrency_limit=spec.get("concurrency_limit"),
                 **_schedule_kwargs(spec.get("schedules", [])),
