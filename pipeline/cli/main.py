@@ -14,7 +14,6 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import logging  # noqa: E402
 import sys
-import warnings
 
 import typer
 
@@ -32,6 +31,7 @@ from pipeline.cli import (
     triage,
 )
 from pipeline.errors import QdpError
+from pipeline.quiet import silence_third_party
 from surrogates.errors import SurrogateError
 
 app = typer.Typer(
@@ -57,10 +57,7 @@ app.command("serve-flows")(serve_flows.serve_flows)
 def main() -> None:
     """Console-script entry point: run the app, turning ``QdpError`` into a clean exit."""
     logging.basicConfig(level=logging.WARNING, format="qdp: %(levelname)s: %(message)s")
-    # DeepChem reports every optional backend it lacks (DGL, JAX, TensorFlow, ...) and warns
-    # from its own training loop; none of it concerns a qdp user.
-    logging.getLogger("deepchem").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad")
+    silence_third_party()
     try:
         code = app(standalone_mode=False)  # returns the exit code; 130 after Ctrl-C
     except typer.TyperException as exc:  # typer's click: bad option, unknown command, ...
