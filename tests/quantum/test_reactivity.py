@@ -13,6 +13,7 @@ from pipeline.errors import SettingsError
 from pipeline.quantum.reactivity.adduct import build_adduct
 from pipeline.quantum.reactivity.errors import (
     NoWarheadError,
+    ReactivityError,
     ReactivityInputError,
     UnsupportedWarheadError,
 )
@@ -109,6 +110,31 @@ def test_each_species_vqe_within_1p6_mha_of_casci(acrylonitrile) -> None:
     reactant_electrons = acrylonitrile.warhead.active_electrons
     reactant_electrons += acrylonitrile.thiolate.active_electrons
     assert reactant_electrons == 4  # the 2 highest occupied of the pair (CH3S- lone pairs)
+
+
+def test_warhead_geometry_is_kept_as_a_molblock() -> None:
+    """The record a report's SDF gets: the GFN2-xTB coordinates (Å) of ``Chem.AddHs(mol)``,
+    atom for atom."""
+    from pipeline.quantum.reactivity.kernel import _geometry, geometry_molblock
+
+    mol = Chem.MolFromSmiles("C=CC#N")
+    geom = _geometry(mol, TINY)
+    read = Chem.MolFromMolBlock(geometry_molblock(mol, geom), removeHs=False)
+    assert [a.GetSymbol() for a in read.GetAtoms()] == geom.symbols
+    assert read.GetConformer().Is3D()
+    assert np.allclose(read.GetConformer().GetPositions(), geom.coords_angstrom, atol=1e-4)
+    assert Chem.MolToSmiles(Chem.RemoveHs(read)) == Chem.MolToSmiles(mol)
+    with pytest.raises(ReactivityError, match="not those of"):
+        geometry_molblock(Chem.MolFromSmiles("C=CC(N)=O"), geom)
+
+
+@pytest.mark.slow
+def test_result_keeps_the_warhead_at_its_energies_geometry(acrylonitrile) -> None:
+    read = Chem.MolFromMolBlock(acrylonitrile.warhead_molblock, removeHs=False)
+    symbols, coords = _symbols_coords(acrylonitrile.warhead.geometry_angstrom)
+    assert [a.GetSymbol() for a in read.GetAtoms()] == symbols
+    assert np.allclose(read.GetConformer().GetPositions(), coords, atol=1e-4)
+    assert acrylonitrile.to_dict()["warhead_molblock"] == acrylonitrile.warhead_molblock
 
 
 def test_reactant_cas_pools_the_pair_by_orbital_energy() -> None:

@@ -66,7 +66,10 @@ class ReactivityResult:
     """The most favourable site (lowest VQE ΔE_add) and every computed site.
 
     ``omega_ev`` is the global electrophilicity ``μ²/(2η)`` (``μ = (ε_H+ε_L)/2``,
-    ``η = ε_L − ε_H``, DFT orbitals), ``None`` when ``μ ≥ 0``.
+    ``η = ε_L − ε_H``, DFT orbitals), ``None`` when ``μ ≥ 0``. ``warhead_molblock`` is the
+    warhead at the geometry its energies were computed at (``settings.geometry``: GFN2-xTB
+    or MMFF; Å, explicit H, atoms in ``Chem.AddHs`` order of the input); ``None`` in results
+    stored before it was kept.
     """
 
     smiles: str
@@ -82,6 +85,7 @@ class ReactivityResult:
     sites: list[SiteResult]
     seconds: float
     notes: list[str] = field(default_factory=list)
+    warhead_molblock: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -126,6 +130,26 @@ def _geometry(mol: Chem.Mol, settings: ReactivitySettings) -> Geometry:
     return xtb_optimize(
         molh, coords, solvent=settings.solvent, max_steps=settings.geometry_max_steps
     )
+
+
+def geometry_molblock(mol: Chem.Mol, geometry: Geometry) -> str:
+    """MDL molblock of ``Chem.AddHs(mol)`` with ``geometry``'s coordinates (Å), the atom order
+    :func:`_geometry` optimised in.
+
+    Raises:
+        ReactivityError: ``geometry`` is not of these atoms.
+    """
+    molh = Chem.AddHs(mol)
+    symbols = [a.GetSymbol() for a in molh.GetAtoms()]
+    if symbols != list(geometry.symbols):
+        raise ReactivityError(f"geometry atoms {geometry.symbols} are not those of {symbols}")
+    conformer = Chem.Conformer(molh.GetNumAtoms())
+    for i, xyz in enumerate(geometry.coords_angstrom):
+        conformer.SetAtomPosition(i, [float(v) for v in xyz])
+    conformer.Set3D(True)
+    molh.RemoveAllConformers()
+    molh.AddConformer(conformer, assignId=True)
+    return Chem.MolToMolBlock(molh)
 
 
 @lru_cache(maxsize=8)
@@ -307,4 +331,5 @@ def compute_reactivity(
         sites=results,
         seconds=time.perf_counter() - start,
         notes=notes,
+        warhead_molblock=geometry_molblock(mol, w_geom),
     )
