@@ -88,7 +88,7 @@ def print_demo_results(console: Console, report: dict[str, Any], inputs: Any) ->
     scored.sort(key=lambda row: report_utility(report, row["value"]), reverse=True)
     top = Table(
         "SMILES",
-        *(c.header for c in inputs.columns),
+        *(c.title for c in inputs.columns),
         "predicted ± std",
         title=f"top candidates: {inputs.value_label}, {report['objective']}",
     )

@@ -1,6 +1,11 @@
 """What a campaign's HTML report shows, read from the store: per molecule the oracle's stored
 details (the quantum numbers, the warhead), the final surrogate's predictions, every quantum
-check, the 3D records, and the provenance. Every campaign driver run writes it."""
+check, the 3D records, and the provenance. Every campaign driver run writes it.
+
+3D records: a reactivity result's warhead at the geometry its energies were computed at
+(GFN2-xTB by default), else the molecule's stored MMFF94 conformer (the one the VQE oracle
+computes at); a molecule with neither goes into the SDF in 2D, marked so.
+"""
 
 from __future__ import annotations
 
@@ -22,19 +27,72 @@ ENERGY_COLUMNS = [
 ]
 
 
+DELTA_E = "ΔE_add / kcal/mol"
 REACTIVITY_COLUMNS = [
-    Column("warhead_class", "warhead class"),
-    Column("site", "site atom"),
-    Column("dE_vqe", "ΔE_add VQE / kcal/mol", 1),
-    Column("dE_casci", "ΔE_add CASCI / kcal/mol", 1),
-    Column("dE_dft", "ΔE_add DFT / kcal/mol", 1),
-    Column("dE_hf", "ΔE_add HF / kcal/mol", 1),
+    Column("warhead_name", "warhead class"),
+    Column("site_atom", "attacked atom"),
+    Column("dE_vqe", "VQE", 1, DELTA_E),
+    Column("dE_casci", "CASCI", 1, DELTA_E),
+    Column("dE_dft", "DFT", 1, DELTA_E),
+    Column("dE_hf", "HF", 1, DELTA_E),
+    Column("dE_xtb", "GFN2-xTB", 1, DELTA_E),
     Column("lumo_ev", "LUMO / eV", 2),
 ]
+TARGET_COLUMNS = {  # the reactivity column that repeats the target: left out
+    "delta_e_add_kcal": "dE_vqe",
+    "reactivity_kcal": "dE_vqe",
+    **{f"delta_e_add_{m}_kcal": f"dE_{m}" for m in ("vqe", "casci", "hf", "dft", "xtb")},
+    "lumo_ev": "lumo_ev",
+}
 REACTIVITY_LABELS = {
     "delta_e_add_kcal": "ΔE_add (VQE) / kcal/mol",
     "reactivity_kcal": "−ΔE_add (VQE) / kcal/mol",
-}
+    **{
+        f"delta_e_add_{m}_kcal": f"ΔE_add ({name}) / kcal/mol"
+        for m, name in (
+            ("vqe", "VQE"), ("casci", "CASCI"), ("hf", "HF"), ("dft", "DFT"), ("xtb", "GFN2-xTB")
+        )
+    },
+    "lumo_ev": "LUMO / eV",
+    "omega_ev": "electrophilicity ω / eV",
+}  # fmt: skip
+UNIT_SUFFIXES = {"_hartree": "Ha", "_mha": "mHa", "_kcal": "kcal/mol", "_ev": "eV"}
+UNIT_DIGITS = {"Ha": 6, "mHa": 3, "kcal/mol": 1, "eV": 2, "log10(mol/L)": 2}
+GEOMETRY_NAMES = {"gfn2-xtb": "GFN2-xTB", "mmff": "MMFF94"}
+
+
+def _geometry_method(settings: Settings) -> str:
+    """How the reactivity method's geometries are made, e.g. ``GFN2-xTB (ALPB water)``."""
+    r = settings.reactivity
+    name = GEOMETRY_NAMES.get(r.geometry, r.geometry)
+    return f"{name} (ALPB water)" if r.geometry == "gfn2-xtb" and r.solvent == "water" else name
+
+
+def target_unit(target: str) -> str | None:
+    """The unit of a campaign target by its name: ``*_hartree`` Ha, ``*_mha`` mHa, ``*_kcal``
+    kcal/mol, ``*_ev`` eV, logS / log solubility log10(mol/L); ``None`` when unknown."""
+    name = target.lower()
+    for suffix, unit in UNIT_SUFFIXES.items():
+        if name.endswith(suffix):
+            return unit
+    if (
+        name in ("logs", "log_s")
+        or name.endswith("_logs")
+        or ("log" in name and "solubility" in name)
+    ):
+        return "log10(mol/L)"
+    return None
+
+
+def target_label(kind: str, target: str) -> tuple[str, int]:
+    """The value column's header (target and unit) and its decimals."""
+    if kind == "reactivity" and target in REACTIVITY_LABELS:
+        label = REACTIVITY_LABELS[target]
+        return label, UNIT_DIGITS[label.rsplit(" / ", 1)[1]]
+    unit = target_unit(target)
+    if unit is None:
+        return target, 3
+    return f"{target} / {unit}", UNIT_DIGITS[unit]
 
 
 def _versions() -> dict[str, str]:
@@ -91,7 +149,8 @@ def _reactivity_details(store: Store, smiles: list[str], settings: Settings) -> 
             continue
         d = stored.details
         flat = {f"dE_{m}": v for m, v in d["delta_e_add_kcal"].items()}
-        out[s] = {**d, **flat, "smiles": s}
+        warhead = d["warhead_class"].replace("_", " ")  # "beta substituted acrylamide" wraps
+        out[s] = {**d, **flat, "warhead_name": warhead, "smiles": s}
     return out
 
 
@@ -112,12 +171,46 @@ def _reactivity_checks(smiles: str, details: dict[str, Any]) -> list[dict[str, A
     ]
 
 
-def _molblocks(store: Store, smiles: list[str]) -> dict[str, str]:
+def _site_atom(smiles: str, details: dict[str, Any]) -> tuple[int | None, str | None]:
+    """The attacked atom of a reactivity result in the atom order of ``smiles`` (its index,
+    and element + index for the table). The stored index is in the order of the SMILES the
+    result was computed from, which the stored warhead record keeps; a result stored before
+    that record was kept is taken as computed from ``smiles`` itself."""
+    from rdkit import Chem
+
+    mol = Chem.MolFromSmiles(smiles)
+    site = details.get("site")
+    if mol is None or site is None:
+        return None, None
+    block = details.get("warhead_molblock")
+    if block:  # heavy atoms first, in the order of the SMILES computed
+        computed = Chem.MolFromMolBlock(block)
+        match = () if computed is None else mol.GetSubstructMatch(computed)
+        site = match[site] if site < len(match) else None
+    if site is None or site >= mol.GetNumAtoms():
+        return None, None
+    return site, f"{mol.GetAtomWithIdx(site).GetSymbol()}{site}"
+
+
+def _structures(
+    store: Store, smiles: list[str], details: dict[str, Any], geometry: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """3D records (explicit H, Å) by SMILES and how each was made: the stored reactivity
+    warhead (made by ``geometry``), else the molecule's stored MMFF94 conformer."""
     from sqlalchemy import select
 
+    blocks, methods = {}, {}
+    keys = {s: canonical_inchikey(s) for s in smiles}
     with store.session() as session:
-        rows = session.scalars(select(Molecule).where(Molecule.smiles.in_(smiles))).all()
-        return {m.smiles: m.conformer_molblock for m in rows if m.conformer_molblock}
+        query = select(Molecule).where(Molecule.inchikey.in_([k for k in keys.values() if k]))
+        conformers = {m.inchikey: m.conformer_molblock for m in session.scalars(query)}
+    for s, key in keys.items():
+        block = details.get(s, {}).get("warhead_molblock")
+        if block:
+            blocks[s], methods[s] = block, geometry
+        elif key and conformers.get(key):
+            blocks[s], methods[s] = conformers[key], "MMFF94"
+    return blocks, methods
 
 
 def _predictions(
@@ -143,14 +236,16 @@ def campaign_report_inputs(
     kind, _ = parse_oracle_spec(report["oracle"])
     details: dict[str, Any] = {}
     columns: list[Column] = []
-    label = report["target"]
+    label, digits = target_label(kind, report["target"])
     if kind == "vqe":
         details = _energy_details(store, smiles, settings)
         columns = ENERGY_COLUMNS
     elif kind == "reactivity":
         details = _reactivity_details(store, smiles, settings)
-        columns = REACTIVITY_COLUMNS
-        label = REACTIVITY_LABELS.get(label, label)
+        skip = TARGET_COLUMNS.get(report["target"])
+        columns = [c for c in REACTIVITY_COLUMNS if c.key != skip]
+        for s, d in details.items():
+            d["site"], d["site_atom"] = _site_atom(s, d)
     predictions = _predictions(store, report["model_version"], smiles, settings.models_dir)
     rows, checks = [], []
     for e in report["evaluated"]:
@@ -162,6 +257,7 @@ def campaign_report_inputs(
         if e["smiles"] in details:
             check = _energy_checks if kind == "vqe" else _reactivity_checks
             checks += check(e["smiles"], details[e["smiles"]])
+    molblocks, methods = _structures(store, smiles, details, _geometry_method(settings))
     provenance = {
         "campaign": report["campaign_id"],
         "oracle": report["oracle"],
@@ -173,8 +269,10 @@ def campaign_report_inputs(
         rows=rows,
         columns=columns,
         value_label=label,
+        value_digits=digits,
         checks=checks,
-        molblocks=_molblocks(store, smiles),
+        molblocks=molblocks,
+        geometry_methods=methods,
         provenance=provenance,
     )
 
