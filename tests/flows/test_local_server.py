@@ -104,7 +104,7 @@ def test_local_flow_under_cpu_load_is_clean_and_keeps_qdp_warnings(tmp_path: Pat
         "PREFECT_LOGGING_TO_API_ENABLED": "true",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(3)]
     try:
         run = subprocess.run(
             [sys.executable, str(script), str(library), str(config)],
