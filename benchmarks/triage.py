@@ -6,7 +6,9 @@ F, Cl, OH, NH2, CN, OCH3, CF3 on every C-H), written as a SMILES file, then meas
 
 1. SMILES parse only (``Chem.MolFromSmiles``), one core;
 2. rule filters end to end (read, standardize, InChIKey, dedup, every default rule filter,
-   descriptors of passed molecules) with all cores, through ``triage_library``;
+   descriptors of passed molecules) with all cores, through ``triage_library``; and what
+   ``qdp triage FILE`` does with its defaults: the same plus every chunk written to a fresh
+   SQLite store (``run_triage``);
 3. GNN filters: solubility + Tox21 DMPNN prediction (featurize once, both models) on
    standardized molecules, on one core and on all cores (one process per core, each on its
    share), and rules + GNN end to end with all cores;
@@ -191,6 +193,8 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
                 "cpu_s": cpu, "mol_per_cpu_s": len(lines) / cpu, "workers": 1}  # fmt: skip
     if kind == "gnn_predict":
         return measure_gnn_predict(library, workers, gnn_dirs)
+    if kind == "qdp_triage":
+        return measure_qdp_triage(library, workers)
     settings = TriageSettings(n_workers=workers)
     gnn = None
     if kind == "rules_gnn":
@@ -210,6 +214,37 @@ def measure(kind: str, library: Path, workers: int, gnn_dirs: list[str]) -> dict
         "workers": resolve_workers(settings), "peak_tree_mib": mem.peak_tree_mib,
         "peak_main_mib": mem.peak_main_mib, "peak_pss_mib": mem.peak_pss_mib,
         "cpu_s": cpu, "mol_per_cpu_s": s.n_input / cpu,
+    }  # fmt: skip
+
+
+def measure_qdp_triage(library: Path, workers: int) -> dict[str, float]:
+    """``qdp triage FILE`` with its defaults, end to end: the driver the CLI calls
+    (:func:`pipeline.services.triage.run_triage`) into a fresh SQLite store, every chunk
+    written (molecules, results, rejects) before the next is read."""
+    from molecules.triage import resolve_workers
+    from pipeline.config import Settings
+    from pipeline.services.triage import run_triage
+    from pipeline.store import open_store
+
+    with tempfile.TemporaryDirectory() as home:
+        base = Settings(home=Path(home))
+        settings = base.model_copy(
+            update={"triage": base.triage.model_copy(update={"n_workers": workers})}
+        )
+        store = open_store(settings)
+        with PeakMemory() as mem:
+            start = time.perf_counter()
+            cpu_before = mem.cpu_seconds
+            s = run_triage(library, settings, store)
+            wall = time.perf_counter() - start
+            time.sleep(0.3)
+        n_stored = store.status().row_counts["molecules"]
+    cpu = mem.cpu_seconds - cpu_before
+    return {
+        "n": s.n_input, "n_passed": s.n_passed, "n_stored": n_stored, "wall_s": wall,
+        "mol_per_s": s.n_input / wall, "workers": resolve_workers(settings.triage),
+        "peak_tree_mib": mem.peak_tree_mib, "peak_main_mib": mem.peak_main_mib,
+        "peak_pss_mib": mem.peak_pss_mib, "cpu_s": cpu, "mol_per_cpu_s": s.n_input / cpu,
     }  # fmt: skip
 
 
@@ -309,7 +344,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="0 = all cores")
     parser.add_argument("--gnn-dirs", nargs="*", default=[], help="solubility and toxicity dirs")
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "qdp_bench")
-    parser.add_argument("--skip", nargs="*", default=[], help="parse rules gnn memory")
+    parser.add_argument("--skip", nargs="*", default=[], help="parse rules qdp_triage gnn memory")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--save", type=Path, help="also write the JSON to this file")
     parser.add_argument("--from-json", type=Path, help="print the table of a saved JSON run")
@@ -335,6 +370,8 @@ def main() -> None:
         rows["smiles parse only, 1 core"] = sub("parse", lib, 1, [])
     if "rules" not in args.skip:
         rows["rule filters end to end, all cores"] = sub("rules", lib, args.workers, [])
+    if "qdp_triage" not in args.skip:
+        rows["qdp triage defaults, into the store"] = sub("qdp_triage", lib, args.workers, [])
     if "gnn" not in args.skip:
         dirs = args.gnn_dirs or train_speed_models(work)
         rows["GNN filters only (sol+tox), 1 core"] = sub("gnn_predict", lib, 1, dirs)
