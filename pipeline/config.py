@@ -158,7 +158,7 @@ class Settings(BaseSettings):
         return self.model_copy(
             update={
                 "home": self.home.resolve(),
-                "database_url": self.resolved_database_url,
+                "database_url": absolute_sqlite_url(self.resolved_database_url),
                 "models_dir": self.models_dir.resolve(),
             }
         )
@@ -167,6 +167,20 @@ class Settings(BaseSettings):
     def reports_dir(self) -> Path:
         """Directory of HTML reports and plots."""
         return self.home / "reports"
+
+
+def absolute_sqlite_url(url: str) -> str:
+    """``url`` with a relative SQLite file path made absolute (against the working
+    directory); other URLs, and in-memory SQLite, unchanged."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return url
+    if database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(Path(database).resolve())).render_as_string(hide_password=False)
 
 
 def _config_path(explicit: str | Path | None) -> Path | None:

@@ -92,3 +92,8 @@ def test_models_dir_defaults_under_home_and_can_be_set(
     monkeypatch.chdir(tmp_path)
     pinned = Settings(home=Path("h"), models_dir=Path("m")).pinned()
     assert pinned.models_dir == tmp_path / "m" and pinned.home == tmp_path / "h"
+    # a relative SQLite file in database_url is pinned too (a worker elsewhere: same file)
+    relative = Settings(database_url="sqlite:///stores/qdp.db").pinned()
+    assert relative.database_url == f"sqlite:///{tmp_path / 'stores/qdp.db'}"
+    for kept in ("sqlite://", "sqlite:///:memory:", "postgresql+psycopg://u:p@db/qdp"):
+        assert Settings(database_url=kept).pinned().database_url == kept
