@@ -88,16 +88,19 @@ def print_demo_results(console: Console, report: dict[str, Any], inputs: Any) ->
     scored.sort(key=lambda row: report_utility(report, row["value"]), reverse=True)
     top = Table(
         "SMILES",
+        inputs.value_label,
         *(c.title for c in inputs.columns),
         "predicted ± std",
-        title=f"top candidates: {inputs.value_label}, {report['objective']}",
+        title=f"top candidates by {inputs.value_label}, {report['objective']}",
     )
+    digits = inputs.value_digits
     for row in scored[:TOP]:
         mean, std = row.get("predicted_mean"), row.get("predicted_std")
         top.add_row(
             escape(row["smiles"]),
+            _cell(row["value"], digits),
             *(_cell(row.get(c.key), c.digits) for c in inputs.columns),
-            "" if mean is None else f"{mean:.1f} ± {std:.1f}",
+            "" if mean is None else f"{mean:.{digits}f} ± {std:.{digits}f}",
         )
     console.print(top)
     by_class: dict[str, list[float]] = {}

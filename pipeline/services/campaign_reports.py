@@ -154,6 +154,15 @@ def _reactivity_details(store: Store, smiles: list[str], settings: Settings) -> 
     return out
 
 
+def _species_label(name: str, energies: dict[str, Any]) -> str:
+    """``adduct⁻ (site 2), CAS(4,4)``; a species holding no active electrons of the reactant
+    pair's CAS (the pair's orbitals sit on CH3S⁻) is at HF level, and says so."""
+    n_el, n_orb = energies["active_electrons"], energies["active_orbitals"]
+    if not n_el:
+        return f"{name}, no active electrons (HF level in the pair's CAS)"
+    return f"{name}, CAS({n_el},{n_orb})"
+
+
 def _reactivity_checks(smiles: str, details: dict[str, Any]) -> list[dict[str, Any]]:
     best = next((x for x in details["sites"] if x["site"] == details["site"]), None)
     species = [("warhead", details["warhead"]), ("CH3S⁻", details["thiolate"])]
@@ -162,7 +171,7 @@ def _reactivity_checks(smiles: str, details: dict[str, Any]) -> list[dict[str, A
     return [
         {
             "smiles": smiles,
-            "species": f"{name}, CAS({e['active_electrons']},{e['active_orbitals']})",
+            "species": _species_label(name, e),
             "vqe_hartree": e["vqe_hartree"],
             "casci_hartree": e["casci_hartree"],
             "error_mha": 1000.0 * (e["vqe_hartree"] - e["casci_hartree"]),
