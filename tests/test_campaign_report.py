@@ -73,7 +73,8 @@ def _details(smiles: str, site: int, molblock: str | None) -> dict:
         "smiles": smiles,
         "warhead_class": "acrylonitrile",
         "site": site,
-        "delta_e_add_kcal": {"vqe": -5.0, "casci": -5.1, "hf": -3.0, "dft": -7.0, "xtb": -9.0},
+        # computed with compute_dft = false (as the demo is)
+        "delta_e_add_kcal": {"vqe": -5.0, "casci": -5.1, "hf": -3.0, "dft": None, "xtb": -9.0},
         "lumo_ev": -1.0,
         "warhead": _species(-170.0),
         "thiolate": _species(-437.0),
@@ -128,7 +129,9 @@ def test_report_inputs_take_the_stored_geometries(tmp_path) -> None:
     finally:
         store.close()
     assert inputs.value_label == "ΔE_add (VQE) / kcal/mol" and inputs.value_digits == 1
-    assert "dE_vqe" not in [c.key for c in inputs.columns]  # it is the value column
+    keys = [c.key for c in inputs.columns]
+    assert "dE_vqe" not in keys  # it is the value column
+    assert "dE_dft" not in keys and {"site_atom", "dE_hf", "dE_xtb"} <= set(keys)  # no DFT run
     by_smiles = {r["smiles"]: r for r in inputs.rows}
     assert (by_smiles["N#CC=C"]["site"], by_smiles["N#CC=C"]["site_atom"]) == (3, "C3")
     assert by_smiles["C=CC(N)=O"]["site_atom"] == "C0"

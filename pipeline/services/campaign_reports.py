@@ -251,10 +251,12 @@ def campaign_report_inputs(
         columns = ENERGY_COLUMNS
     elif kind == "reactivity":
         details = _reactivity_details(store, smiles, settings)
-        skip = TARGET_COLUMNS.get(report["target"])
-        columns = [c for c in REACTIVITY_COLUMNS if c.key != skip]
         for s, d in details.items():
             d["site"], d["site_atom"] = _site_atom(s, d)
+        skip = TARGET_COLUMNS.get(report["target"])
+        computed = {k for d in details.values() for k, v in d.items() if v is not None}
+        # a method the settings did not run (e.g. compute_dft = false) gets no empty column
+        columns = [c for c in REACTIVITY_COLUMNS if c.key != skip and c.key in computed]
     predictions = _predictions(store, report["model_version"], smiles, settings.models_dir)
     rows, checks = [], []
     for e in report["evaluated"]:
