@@ -132,6 +132,8 @@ def test_report_inputs_take_the_stored_geometries(tmp_path) -> None:
     keys = [c.key for c in inputs.columns]
     assert "dE_vqe" not in keys  # it is the value column
     assert "dE_dft" not in keys and {"site_atom", "dE_hf", "dE_xtb"} <= set(keys)  # no DFT run
+    lumo = next(c for c in inputs.columns if c.key == "lumo_ev")
+    assert lumo.header == "LUMO (DFT) / eV"  # the default settings' frontier orbitals
     by_smiles = {r["smiles"]: r for r in inputs.rows}
     assert (by_smiles["N#CC=C"]["site"], by_smiles["N#CC=C"]["site_atom"]) == (3, "C3")
     assert by_smiles["C=CC(N)=O"]["site_atom"] == "C0"

@@ -9,6 +9,7 @@ computes at); a molecule with neither goes into the SDF in 2D, marked so.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,11 @@ def campaign_report_inputs(
         computed = {k for d in details.values() for k, v in d.items() if v is not None}
         # a method the settings did not run (e.g. compute_dft = false) gets no empty column
         columns = [c for c in REACTIVITY_COLUMNS if c.key != skip and c.key in computed]
+        frontier = "DFT" if settings.reactivity.compute_dft else "HF"  # whose orbitals
+        columns = [
+            replace(c, header=f"LUMO ({frontier}) / eV") if c.key == "lumo_ev" else c
+            for c in columns
+        ]
     predictions = _predictions(store, report["model_version"], smiles, settings.models_dir)
     rows, checks = [], []
     for e in report["evaluated"]:
