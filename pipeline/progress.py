@@ -241,5 +241,16 @@ class TerminalProgress:
             self._bars.stop_task(task)
 
 
+def stepper(tracker: ProgressTracker, sink: ProgressSink) -> Callable[[], None]:
+    """A callback for one step done: advances ``tracker`` by one and shows it on ``sink``
+    (for drivers that hand a per-step callback down, e.g. ``on_epoch``)."""
+
+    def step() -> None:
+        tracker.advance()
+        sink(tracker)
+
+    return step
+
+
 def no_progress(tracker: ProgressTracker) -> None:
     """The sink that shows nothing (drivers use it when given ``progress=None``)."""

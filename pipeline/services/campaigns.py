@@ -356,19 +356,19 @@ def run_campaign_job(
         else OracleRef(job.oracle, job.campaign.target, settings)
     )
     show = progress or no_progress
-    before = SqlCampaignStore(store, job.to_dict()).load_state(campaign_id)
-    tracker = ProgressTracker(
-        "campaign",
-        "calls",
-        planned_calls(job.campaign, len(job.pool)),
-        start_count=len(before.evaluations) if before is not None else 0,
-    )
 
     def step(running: CampaignState) -> None:
         tracker.update(len(running.evaluations))
         show(tracker)
 
     persistence = SqlCampaignStore(store, job.to_dict(), on_event, on_evaluation=step)
+    before = persistence.load_state(campaign_id)
+    tracker = ProgressTracker(
+        "campaign",
+        "calls",
+        planned_calls(job.campaign, len(job.pool)),
+        start_count=len(before.evaluations) if before is not None else 0,
+    )
     with campaign_lease(store, campaign_id):
         state = run_campaign(
             campaign_id,

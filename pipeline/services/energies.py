@@ -28,7 +28,7 @@ from molecules.executors import Executor, SerialExecutor
 from molecules.settings import TriageSettings
 from molecules.standardize import identify_mol, parse_smiles
 from pipeline.errors import InputFileError, QdpError
-from pipeline.progress import ProgressSink, ProgressTracker, no_progress
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress, stepper
 from pipeline.quantum.calculation import compute_energy
 from pipeline.quantum.errors import GeometryError, InputRejectedError
 from pipeline.quantum.geometry import MoleculeInput, complete_hydrogens
@@ -355,11 +355,11 @@ def compute_energies(
     call = partial(energy_for_smiles, settings=settings, properties=properties)
     show = progress or no_progress
     tracker = ProgressTracker("energies", "mol", len(smiles))
+    step = stepper(tracker, show)
     results = []
     for result in (executor or SerialExecutor()).map(call, smiles):
         results.append(result)
-        tracker.advance()
-        show(tracker)
+        step()
     tracker.finish()
     show(tracker)
     return results

@@ -16,7 +16,7 @@ from molecules.gnn.train import (
     train_toxicity_model,
 )
 from pipeline.paths import data_file
-from pipeline.progress import ProgressSink, ProgressTracker, no_progress
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress, stepper
 from pipeline.services.model_files import register_model, weights_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
@@ -82,12 +82,7 @@ def train_filter(
     show = progress or no_progress
     epochs = training.epochs or DEFAULT_EPOCHS[target]
     tracker = ProgressTracker(f"{target} filter", "epochs", epochs)
-
-    def epoch_done() -> None:
-        tracker.advance()
-        show(tracker)
-
-    report = _TRAINERS[target](data_path, out_dir, training, epoch_done)
+    report = _TRAINERS[target](data_path, out_dir, training, stepper(tracker, show))
     tracker.finish()
     show(tracker)
     record = register_model(

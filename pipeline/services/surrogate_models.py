@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.config import Settings
 from pipeline.errors import QdpError
-from pipeline.progress import ProgressSink, ProgressTracker, no_progress
+from pipeline.progress import ProgressSink, ProgressTracker, no_progress, stepper
 from pipeline.services.model_files import ModelIntegrityError, register_model, weights_directory
 from pipeline.store import Store, content_hash
 from pipeline.store.models import SurrogateModel
@@ -224,11 +224,7 @@ def retrain_target(
     show = progress or no_progress
     steps = make_surrogate(settings.surrogate).epochs_per_fit
     tracker = ProgressTracker(f"retrain {target}", "epochs" if steps > 1 else "fits", 2 * steps)
-
-    def step() -> None:
-        tracker.advance()
-        show(tracker)
-
+    step = stepper(tracker, show)
     metrics = held_out_metrics(
         smiles, y, settings.surrogate, seed=settings.campaign.seed, on_epoch=step
     )
