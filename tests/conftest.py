@@ -72,6 +72,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture
+def hook_messages() -> Iterator[list[str]]:
+    """The messages the flows' failure hook (logger ``flows.hooks``) logs during the test."""
+    import logging
+
+    said: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    hooks = logging.getLogger("flows.hooks")
+    hooks.addHandler(handler)
+    try:
+        yield said
+    finally:
+        hooks.removeHandler(handler)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One Prefect test server for the whole session (its own PREFECT_HOME, temp database)."""

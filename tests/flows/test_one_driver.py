@@ -5,7 +5,6 @@ campaign: the same batches and values, and a rerun of a finished campaign calls 
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import pytest
@@ -89,23 +88,18 @@ def test_triage_flow_and_cli_path_store_the_same(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_triage_flow_refuses_bad_settings_before_any_work(tmp_path: Path) -> None:
+def test_triage_flow_refuses_bad_settings_before_any_work(
+    tmp_path: Path, hook_messages: list[str]
+) -> None:
     from flows.triage import triage_flow
     from molecules.errors import FilterConfigError
 
     library = tmp_path / "lib.smi"
     library.write_text(LIBRARY)
     config = _config(tmp_path, '[triage]\nrequire_smarts = ["[C"]\n')
-    said: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
-    hooks = logging.getLogger("flows.hooks")
-    hooks.addHandler(handler)
-    try:
-        with pytest.raises(FilterConfigError, match="SMARTS"):
-            triage_flow(str(library), SettingsRef(config=str(config)))
-    finally:
-        hooks.removeHandler(handler)
+    with pytest.raises(FilterConfigError, match="SMARTS"):
+        triage_flow(str(library), SettingsRef(config=str(config)))
+    said = hook_messages
     # the failure hook said so, once, naming the flow and the reason
     assert len(said) == 1, said
     assert "qdp flow 'triage'" in said[0] and "FAILED" in said[0] and "SMARTS" in said[0]

@@ -97,18 +97,20 @@ def test_calculation_is_kept_unless_replaced(database_url: str) -> None:
     store.close()
 
 
+# A model version's row (what Store.add_model takes), as the tests below vary it.
+MODEL_ROW = {
+    "kind": "rf",
+    "target": "logS",
+    "n_train": 10,
+    "training_set_hash": "t",
+    "seed": 0,
+    "path": "/m",
+}
+
+
 def test_model_versions_and_campaign_records(database_url: str) -> None:
     store = Store.open(database_url)
-    model = {
-        "kind": "rf",
-        "target": "logS",
-        "n_train": 10,
-        "training_set_hash": "t",
-        "seed": 0,
-        "path": "/m",
-        "sha256": "s",
-        "metrics": {"rmse": 0.5},
-    }
+    model = {**MODEL_ROW, "sha256": "s", "metrics": {"rmse": 0.5}}
     first = store.add_model(model)
     assert store.add_model(model).id == first.id
     second = store.add_model({**model, "seed": 1})
@@ -208,15 +210,7 @@ def test_campaign_lease_is_held_by_one_owner(database_url: str) -> None:
 
 def test_model_row_and_its_weights_are_written_together(database_url: str) -> None:
     store = Store.open(database_url)
-    model = {
-        "kind": "rf",
-        "target": "logS",
-        "n_train": 10,
-        "training_set_hash": "t",
-        "seed": 0,
-        "path": "/m",
-        "sha256": "s" * 64,
-    }
+    model = {**MODEL_ROW, "sha256": "s" * 64}
     first = store.add_model(model, archive=b"weights")
     assert store.add_model(model, archive=b"other").id == first.id  # the first archive stays
     weights = store.model_weights(first.id)
