@@ -264,6 +264,22 @@ def _sdf_record(number: int, lines: list[str]) -> RawRecord:
     return RawRecord(number, "molblock", molblock, name or None)
 
 
+def estimate_records(path: Path) -> int | None:
+    """About how many molecule records ``path`` holds, from one quick pass over its lines
+    (gzip included): non-blank, non-comment lines of a SMILES file, those after the header of
+    a CSV, ``$$$$`` lines of an SDF. None when the file cannot be read (the reader reports it).
+    """
+    try:
+        fmt = detect_format(Path(path))
+        with open_text(Path(path)) as handle:
+            if fmt == "sdf":
+                return sum(line.startswith("$$$$") for line in handle)
+            kept = sum(1 for line in handle if line.strip() and not line.lstrip().startswith("#"))
+    except (InputFileError, OSError, EOFError, zlib.error):
+        return None
+    return max(0, kept - 1) if fmt == "csv" else kept
+
+
 def read_library(
     path: Path | str,
     *,

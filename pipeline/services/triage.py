@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from molecules.errors import InputFileError, ReadStoppedError
+from molecules.errors import ReadStoppedError
 from molecules.executors import Executor
-from molecules.io import detect_format, open_text
+from molecules.io import estimate_records
 from molecules.results import MoleculeResult, TriageChunk, TriageSummary
 from molecules.triage import triage_library
 from pipeline.config import Settings
@@ -142,22 +141,6 @@ def _passed_row(result: MoleculeResult) -> list[Any]:
     ]
 
 
-def estimate_records(path: Path) -> int | None:
-    """About how many molecule records ``path`` holds, from one quick pass over its lines
-    (gzip included): non-blank, non-comment lines of a SMILES file, those after the header of
-    a CSV, ``$$$$`` lines of an SDF. None when the file cannot be read (the reader reports it).
-    """
-    try:
-        fmt = detect_format(Path(path))
-        with open_text(Path(path)) as handle:
-            if fmt == "sdf":
-                return sum(line.startswith("$$$$") for line in handle)
-            kept = sum(1 for line in handle if line.strip() and not line.lstrip().startswith("#"))
-    except (InputFileError, OSError, EOFError, zlib.error):
-        return None
-    return max(0, kept - 1) if fmt == "csv" else kept
-
-
 def run_triage(
     path: Path,
     settings: Settings,
@@ -181,7 +164,8 @@ def run_triage(
     entries that gave no molecule (also stored, table ``triage_rejects``); ``on_chunk`` sees
     every stored chunk (e.g. to collect the passed SMILES as a campaign pool); ``executor``
     runs the chunks (default: ``triage.n_workers`` processes; the flows pass Prefect tasks);
-    ``progress`` sees a tracker of the molecules read against :func:`estimate_records`.
+    ``progress`` sees a tracker of the molecules read against
+    :func:`molecules.io.estimate_records`.
 
     Returns:
         The run's summary (counts, reasons, throughput).
